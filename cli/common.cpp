@@ -1,0 +1,143 @@
+#include "cli/common.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/exit_codes.h"
+#include "engine/rule_loader.h"
+#include "reporters/text_reporter.h"
+
+namespace leakhound {
+
+void add_rule_options(CLI::App& command, CommonOptions& options) {
+  command.add_option("--rules", options.rule_paths,
+                     "Add the rules in FILE (TOML) or in every *.toml below DIR")
+      ->type_name("FILE|DIR");
+  command.add_flag("--no-db-cache", options.no_db_cache,
+                   "Compile the rules without reading or writing the on-disk database cache");
+}
+
+void add_common_options(CLI::App& command, CommonOptions& options) {
+  add_rule_options(command, options);
+  std::string formats;
+  for (std::string_view name : output_format_names()) {
+    formats += (formats.empty() ? "" : "|") + std::string(name);
+  }
+  command.add_option("-f,--format", options.format,
+                     "Output format: " + formats + " (default: from --output's extension, else text)")
+      ->type_name("FORMAT");
+  command.add_option("-o,--output", options.output, "Write the report to FILE instead of stdout")
+      ->type_name("FILE");
+  command.add_option("-j,--threads", options.threads, "Scanning threads (default: all cores)")
+      ->type_name("N");
+  command.add_flag("--show-secrets", options.show_secrets,
+                   "Print secrets in the report (they are redacted by default)");
+  command.add_option("--exit-code", options.exit_code,
+                     "Exit code when findings are reported (default 1)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 255));
+  command.add_option("--color", options.colour, "Colour the text report: auto|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  command.add_flag("-q,--quiet", options.quiet, "Do not print the summary line on stderr");
+}
+
+Result<std::uint64_t> parse_size(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 15) return make_error("invalid size '" + std::string(text) + "'");
+  std::uint64_t value = std::stoull(std::string(text.substr(0, digits)));
+  std::string suffix(text.substr(digits));
+  for (char& c : suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (suffix.ends_with("IB")) suffix.resize(suffix.size() - 2);
+  else if (suffix.ends_with("B")) suffix.resize(suffix.size() - 1);
+  std::uint64_t unit = 1;
+  if (suffix == "K") unit = 1ull << 10;
+  else if (suffix == "M") unit = 1ull << 20;
+  else if (suffix == "G") unit = 1ull << 30;
+  else if (suffix == "T") unit = 1ull << 40;
+  else if (!suffix.empty()) return make_error("invalid size '" + std::string(text) + "' (use K, M, G or T)");
+  return value * unit;
+}
+
+Result<std::unique_ptr<RuleDatabase>> load_database(const CommonOptions& options) {
+  auto rules = load_builtin_rules();
+  if (!rules) return rules.error();
+  for (const std::string& path : options.rule_paths) {
+    auto extra = load_rules(path);
+    if (!extra) return extra.error();
+    if (auto merged = merge_rules(rules.value(), std::move(extra).value()); !merged) {
+      return merged.error();
+    }
+  }
+  DatabaseOptions database_options;
+  if (!options.no_db_cache) database_options.cache_dir = default_cache_dir();
+  return RuleDatabase::build(std::move(rules).value(), database_options);
+}
+
+void print_problem(const std::string& input, const std::string& reason) {
+  std::cerr << "leakhound: " << printable(input) << ": " << printable(reason) << '\n';
+}
+
+Result<std::unique_ptr<Output>> Output::open(const CommonOptions& options) {
+  std::optional<OutputFormat> format;
+  if (!options.format.empty()) {
+    format = parse_output_format(options.format);
+    if (!format) return make_error("unknown --format '" + options.format + "'");
+  } else if (!options.output.empty()) {
+    format = format_for_path(options.output);
+  }
+  auto output = std::make_unique<Output>();
+  if (options.output.empty() || options.output == "-") {
+    output->stream_ = &std::cout;
+  } else {
+    output->file_.open(options.output, std::ios::binary | std::ios::trunc);
+    if (!output->file_) {
+      return make_error(options.output + ": cannot open for writing: " + std::strerror(errno));
+    }
+    output->stream_ = &output->file_;
+  }
+  ReporterOptions reporter_options;
+  reporter_options.show_secrets = options.show_secrets;
+  const bool terminal = output->stream_ == &std::cout && ::isatty(STDOUT_FILENO);
+  reporter_options.colour = options.colour == "always" ||
+                            (options.colour == "auto" && terminal && !std::getenv("NO_COLOR"));
+  output->reporter_ = make_reporter(format.value_or(OutputFormat::text), *output->stream_,
+                                    reporter_options);
+  return output;
+}
+
+bool Output::failed() const { return stream_->fail(); }
+
+int finish_scan(const CommonOptions& options, const Summary& summary, Output& output) {
+  const bool write_failed = output.failed();
+  if (write_failed) print_problem(options.output.empty() ? "stdout" : options.output, "write failed");
+  if (!options.quiet) {
+    std::ostringstream line;
+    line << "leakhound: scanned " << summary.inputs_scanned << " input(s), " << std::fixed
+         << std::setprecision(1) << static_cast<double>(summary.bytes_scanned) / 1e6 << " MB in "
+         << std::setprecision(2) << summary.seconds << " s with " << summary.rules << " rules on "
+         << summary.threads << " thread(s): " << summary.findings << " finding(s)";
+    if (!summary.skipped.empty()) {
+      line << "; skipped";
+      const char* separator = " ";
+      for (const auto& [reason, count] : summary.skipped) {
+        line << separator << count << ' ' << reason;
+        separator = ", ";
+      }
+    }
+    if (summary.errors > 0) line << "; " << summary.errors << " error(s)";
+    if (summary.partial) line << "; the scan is INCOMPLETE";
+    std::cerr << line.str() << '\n';
+  }
+  if (summary.partial || write_failed) return kExitError;
+  return summary.findings > 0 ? options.exit_code : kExitClean;
+}
+
+}  // namespace leakhound

@@ -1,0 +1,65 @@
+// What every scan subcommand shares: its options, loading the rules and compiling the
+// database, opening the output, choosing the reporter, printing problems and the summary, and
+// turning the result into an exit code. Subcommands add their own source on top.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/reporter.h"
+#include "engine/result.h"
+#include "engine/rule_database.h"
+#include "engine/summary.h"
+#include "reporters/reporter_factory.h"
+
+namespace leakhound {
+
+struct CommonOptions {
+  std::string format;  // empty: from --output's extension, else text
+  std::string output;
+  unsigned threads = 0;
+  bool show_secrets = false;
+  std::vector<std::string> rule_paths;
+  int exit_code = 1;
+  std::string colour = "auto";
+  bool quiet = false;
+  bool no_db_cache = false;
+};
+
+// Rule loading options shared by scans and `rules` subcommands.
+void add_rule_options(CLI::App& command, CommonOptions& options);
+void add_common_options(CLI::App& command, CommonOptions& options);
+
+// Parses "256M", "1G", "4096", "64KiB" (powers of 1024).
+Result<std::uint64_t> parse_size(std::string_view text);
+
+// Built-in rules plus --rules, compiled (through the disk cache unless --no-db-cache).
+Result<std::unique_ptr<RuleDatabase>> load_database(const CommonOptions& options);
+
+// Prints "leakhound: INPUT: REASON" on stderr, with control characters escaped.
+void print_problem(const std::string& input, const std::string& reason);
+
+// An opened output (stdout or --output FILE) and its reporter.
+class Output {
+ public:
+  static Result<std::unique_ptr<Output>> open(const CommonOptions& options);
+  Reporter& reporter() { return *reporter_; }
+  bool failed() const;  // a write error (disk full, closed pipe)
+
+ private:
+  std::ofstream file_;
+  std::ostream* stream_ = nullptr;
+  std::unique_ptr<Reporter> reporter_;
+};
+
+// Prints the one-line summary on stderr (unless --quiet) and picks the exit code.
+int finish_scan(const CommonOptions& options, const Summary& summary, Output& output);
+
+}  // namespace leakhound

@@ -1,0 +1,10 @@
+// Exit codes, documented in README.md and in --help.
+#pragma once
+
+namespace leakhound {
+
+inline constexpr int kExitClean = 0;     // nothing found
+inline constexpr int kExitFindings = 1;  // findings (default; --exit-code changes it)
+inline constexpr int kExitError = 2;     // bad usage or config, or a partial scan
+
+}  // namespace leakhound

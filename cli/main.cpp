@@ -1,0 +1,58 @@
+// leakhound's command line: flags and wiring only; the work happens in the libraries.
+#include <CLI/CLI.hpp>
+#include <hs.h>
+#include <pcre2.h>
+#include <tbb/version.h>
+
+#include <exception>
+#include <iostream>
+
+#include "cli/dir_command.h"
+#include "cli/exit_codes.h"
+#include "cli/rules_command.h"
+
+namespace {
+
+std::string version_text() {
+  char pcre2_version[64] = {};
+  pcre2_config(PCRE2_CONFIG_VERSION, pcre2_version);
+  return std::string("leakhound ") + LEAKHOUND_VERSION + " (Vectorscan " + hs_version() +
+         ", PCRE2 " + pcre2_version + ", oneTBB " + TBB_VERSION_STRING + ")";
+}
+
+constexpr const char* kExitCodeHelp =
+    "Exit codes: 0 nothing found; 1 findings (see --exit-code); 2 error: bad usage, bad rules or "
+    "configuration, or a partial scan (an input could not be read or was too large).";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  CLI::App app("leakhound: finds leaked credentials in files, git history, images and logs.",
+               "leakhound");
+  app.footer(kExitCodeHelp);
+  app.set_version_flag("-V,--version", version_text());
+  app.require_subcommand(1);
+
+  leakhound::DirOptions dir_options;
+  leakhound::RulesOptions rules_options;
+  leakhound::add_dir_command(app, dir_options);
+  leakhound::add_rules_command(app, rules_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? 0 : leakhound::kExitError;
+  }
+  try {
+    if (app.got_subcommand("dir")) return leakhound::run_dir_command(dir_options);
+    CLI::App* rules = app.get_subcommand("rules");
+    if (rules->got_subcommand("list")) return leakhound::run_rules_list(rules_options);
+    if (rules->got_subcommand("check")) return leakhound::run_rules_check(rules_options);
+  } catch (const std::exception& error) {
+    std::cerr << "leakhound: fatal: " << error.what() << '\n';
+    return leakhound::kExitError;
+  }
+  return leakhound::kExitError;
+}

@@ -1,0 +1,47 @@
+// Blob: bytes loaded from a source, ready to scan, with their provenance. A large input is split
+// into chunks that overlap by more than the longest possible match; each chunk keeps only the
+// matches that start inside its own part, so a secret straddling a boundary is found exactly once.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string_view>
+
+#include "engine/provenance.h"
+
+namespace leakhound {
+
+// An owned byte buffer that is not zero-filled on allocation (inputs are read straight into it).
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(std::size_t size) : bytes_(new char[size]), size_(size) {}
+  char* data() { return bytes_.get(); }
+  const char* data() const { return bytes_.get(); }
+  std::size_t size() const { return size_; }
+  void shrink(std::size_t size) {
+    if (size < size_) size_ = size;
+  }
+  std::string_view view() const { return {bytes_.get(), size_}; }
+
+ private:
+  std::unique_ptr<char[]> bytes_;
+  std::size_t size_ = 0;
+};
+
+struct ChunkInfo {
+  std::uint64_t index = 0;  // 0 for the first chunk of an input
+  bool last = true;
+  std::uint64_t keep_begin = 0;  // offsets in the chunk's own bytes
+  std::uint64_t keep_end = std::numeric_limits<std::uint64_t>::max();
+};
+
+struct Blob {
+  Buffer bytes;
+  Provenance provenance;
+  std::uint64_t base_offset = 0;  // offset of bytes[0] within the whole input
+  ChunkInfo chunk;                // default: the whole input in one piece
+};
+
+}  // namespace leakhound

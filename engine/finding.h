@@ -1,0 +1,48 @@
+// Finding: a confirmed secret with its location, ready for filters and reporters. It holds the
+// plaintext secret in memory only; every output redacts it unless --show-secrets is given.
+// Identity is the fingerprint (rule id + secret), independent of where the secret was found.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/provenance.h"
+#include "engine/rule.h"
+#include "engine/scanner.h"
+
+namespace leakhound {
+
+struct Finding {
+  const Rule* rule = nullptr;
+  std::string secret;
+  std::string fingerprint;  // hex SHA-256 of rule id, NUL, secret
+  double entropy = 0.0;
+  std::uint64_t offset = 0;  // secret span in bytes from the start of the input
+  std::uint64_t end_offset = 0;
+  std::uint64_t line = 0;  // 1-based; columns count code points (non-continuation bytes)
+  std::uint64_t column = 0;
+  std::uint64_t end_line = 0;  // the position just after the secret's last byte
+  std::uint64_t end_column = 0;
+  std::string snippet;  // the secret's first line, clipped around it; plaintext
+  std::size_t snippet_secret_begin = 0;
+  std::size_t snippet_secret_end = 0;
+  Provenance provenance;
+};
+
+std::string fingerprint(std::string_view rule_id, std::string_view secret);
+
+// The snippet with the secret replaced by a redaction marker, unless `show_secrets`.
+std::string display_snippet(const Finding& finding, bool show_secrets);
+inline constexpr std::string_view kRedacted = "[REDACTED]";
+
+// Turns matches in `data` (ordered by start) into findings: locates lines and columns relative
+// to `data`, cuts the snippet and computes fingerprints. Lines are 1-based from data[0], plus
+// `line_base`; offsets are plus `base_offset`.
+void locate_findings(std::string_view data, const std::vector<Match>& matches,
+                     const std::vector<Rule>& rules, std::uint64_t base_offset,
+                     std::uint64_t line_base, const Provenance& provenance,
+                     std::vector<Finding>& out);
+
+}  // namespace leakhound

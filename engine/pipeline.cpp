@@ -1,0 +1,136 @@
+#include "engine/pipeline.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "engine/scanner.h"
+
+namespace leakhound {
+namespace {
+
+// Items in flight per thread: enough to keep every thread busy while the serial stages run.
+constexpr unsigned kTokensPerThread = 4;
+
+struct ScannedItem {
+  LoadResult load;
+  std::vector<Finding> findings;
+  std::uint64_t newlines_before_keep = 0;  // chunked inputs only
+  std::uint64_t newlines_in_keep = 0;
+};
+
+std::uint64_t count_newlines(std::string_view text) {
+  return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+void scan_item(Scanner& scanner, ScannedItem& item) {
+  Blob& blob = item.load.blob;
+  const std::string_view data = blob.bytes.view();
+  std::vector<Match> matches;
+  if (auto scanned = scanner.scan(data, matches); !scanned) {
+    item.load = LoadResult::failure(item.load.input, scanned.error().message);
+    return;
+  }
+  const ChunkInfo& chunk = blob.chunk;
+  const bool chunked = chunk.index > 0 || !chunk.last;
+  if (chunked) {
+    std::erase_if(matches, [&](const Match& match) {
+      return match.start < chunk.keep_begin || match.start >= chunk.keep_end;
+    });
+    const std::uint64_t keep_end = std::min<std::uint64_t>(chunk.keep_end, data.size());
+    item.newlines_before_keep = count_newlines(data.substr(0, chunk.keep_begin));
+    item.newlines_in_keep = count_newlines(data.substr(chunk.keep_begin, keep_end - chunk.keep_begin));
+  }
+  locate_findings(data, matches, scanner.database().rules(), blob.base_offset, 0,
+                  blob.provenance, item.findings);
+}
+
+}  // namespace
+
+unsigned effective_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  return static_cast<unsigned>(std::max(1, tbb::info::default_concurrency()));
+}
+
+Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& reporter,
+                     const PipelineOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  Summary summary;
+  summary.rules = database.rules().size();
+  summary.threads = effective_threads(options.threads);
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, summary.threads);
+  tbb::enumerable_thread_specific<Scanner> scanners(std::cref(database));
+
+  std::uint64_t lines_before_chunk = 0;  // of the chunked input being assembled
+  auto report_problem = [&](const std::string& input, const std::string& reason) {
+    if (summary.problems.size() < Summary::kMaxProblems) summary.problems.emplace_back(input, reason);
+    if (options.on_problem) options.on_problem(input, reason);
+  };
+
+  auto input_stage = [&](tbb::flow_control& control) -> WorkItem* {
+    std::unique_ptr<WorkItem> work = source.next();
+    if (!work) control.stop();
+    return work.release();
+  };
+  auto scan_stage = [&](WorkItem* raw_work) -> ScannedItem* {
+    std::unique_ptr<WorkItem> work(raw_work);
+    auto item = std::make_unique<ScannedItem>();
+    item->load = work->load();
+    if (item->load.status == LoadResult::Status::loaded) scan_item(scanners.local(), *item);
+    return item.release();
+  };
+  auto output_stage = [&](ScannedItem* raw_item) {
+    std::unique_ptr<ScannedItem> item(raw_item);
+    LoadResult& load = item->load;
+    switch (load.status) {
+      case LoadResult::Status::failed:
+        ++summary.errors;
+        summary.partial = true;
+        report_problem(load.input, load.reason);
+        return;
+      case LoadResult::Status::skipped:
+        ++summary.skipped[std::string(to_string(load.skip))];
+        if (makes_scan_partial(load.skip)) {
+          summary.partial = true;
+          report_problem(load.input, load.reason.empty() ? std::string(to_string(load.skip))
+                                                          : load.reason);
+        }
+        return;
+      case LoadResult::Status::loaded:
+        break;
+    }
+    const ChunkInfo& chunk = load.blob.chunk;
+    if (chunk.index == 0) lines_before_chunk = 0;
+    const std::uint64_t line_base = lines_before_chunk - item->newlines_before_keep;
+    lines_before_chunk += item->newlines_in_keep;
+    const std::uint64_t size = load.blob.bytes.size();
+    summary.bytes_scanned += std::min<std::uint64_t>(chunk.keep_end, size) -
+                             std::min<std::uint64_t>(chunk.keep_begin, size);
+    if (chunk.last) ++summary.inputs_scanned;
+    for (Finding& finding : item->findings) {
+      finding.line += line_base;
+      finding.end_line += line_base;
+      if (options.keep && !options.keep(finding)) continue;
+      ++summary.findings;
+      reporter.finding(finding);
+    }
+  };
+
+  tbb::parallel_pipeline(
+      summary.threads * kTokensPerThread,
+      tbb::make_filter<void, WorkItem*>(tbb::filter_mode::serial_in_order, input_stage) &
+          tbb::make_filter<WorkItem*, ScannedItem*>(tbb::filter_mode::parallel, scan_stage) &
+          tbb::make_filter<ScannedItem*, void>(tbb::filter_mode::serial_in_order, output_stage));
+
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace leakhound

@@ -1,0 +1,39 @@
+// Rule: one detector as written in a rule file (see docs/rules.md). Pure data: compiling the
+// regexes is RuleDatabase's job, so a Rule can be loaded, listed and checked without Vectorscan.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace leakhound {
+
+enum class Severity : std::uint8_t { low, medium, high, critical };
+enum class Confidence : std::uint8_t { low, medium, high };
+
+std::string_view to_string(Severity severity);
+std::string_view to_string(Confidence confidence);
+std::optional<Severity> parse_severity(std::string_view text);
+std::optional<Confidence> parse_confidence(std::string_view text);
+
+struct Rule {
+  std::string id;  // stable, lowercase words joined by '-' or '.'
+  std::string name;
+  std::string description;
+  std::string regex;
+  std::uint32_t secret_group = 0;  // 0: the whole match is the secret
+  std::vector<std::string> keywords;
+  std::optional<double> min_entropy;
+  Severity severity = Severity::medium;
+  Confidence confidence = Confidence::medium;
+  std::vector<std::string> tags;
+  std::vector<std::string> references;
+  std::string remediation;  // what the credential grants and how to revoke it
+  std::vector<std::string> examples;
+  std::vector<std::string> negative_examples;
+  std::string origin;  // the file (or embedded file) the rule came from, for messages
+};
+
+}  // namespace leakhound

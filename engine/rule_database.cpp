@@ -1,0 +1,306 @@
+#include "engine/rule_database.h"
+
+#include <hs.h>
+#include <pcre2.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/hashing.h"
+
+namespace leakhound {
+namespace {
+
+constexpr char kCacheMagic[8] = {'L', 'K', 'H', 'D', 'B', '0', '0', '1'};
+constexpr unsigned kRuleHsFlags = HS_FLAG_MULTILINE;
+constexpr unsigned kKeywordHsFlags = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+constexpr std::uint32_t kPcre2Options = PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT;
+
+std::string rule_context(const Rule& rule) { return rule.origin + ": rule '" + rule.id + "'"; }
+
+// A keyword as a Vectorscan literal: every byte escaped, so no character is special.
+std::string literal_pattern(std::string_view text) {
+  std::string out;
+  char buffer[5];
+  for (unsigned char c : text) {
+    std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+    out += buffer;
+  }
+  return out;
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
+void hash_field(Sha256& hash, std::string_view field) {
+  const std::uint64_t size = field.size();
+  hash.update(&size, sizeof size);
+  hash.update(field);
+}
+
+template <class T>
+void append_raw(std::string& out, const T& value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <class T>
+bool read_raw(std::string_view& in, T& value) {
+  if (in.size() < sizeof value) return false;
+  std::memcpy(&value, in.data(), sizeof value);
+  in.remove_prefix(sizeof value);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') {
+    return std::filesystem::path(xdg) / "leakhound";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::filesystem::path(home) / ".cache" / "leakhound";
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rules,
+                                                          const DatabaseOptions& options) {
+  std::unique_ptr<RuleDatabase> db(new RuleDatabase());
+  db->rules_ = std::move(rules);
+
+  // Distinct keywords, compared caselessly, each mapped to the rules that need it.
+  std::map<std::string, std::uint32_t> keyword_index;
+  db->rule_keywords_.resize(db->rules_.size());
+  for (std::size_t i = 0; i < db->rules_.size(); ++i) {
+    for (const std::string& keyword : db->rules_[i].keywords) {
+      auto [it, inserted] = keyword_index.emplace(lowercase(keyword), db->keywords_.size());
+      if (inserted) db->keywords_.push_back(it->first);
+      db->rule_keywords_[i].push_back(it->second);
+    }
+  }
+
+  Sha256 hash;
+  hash_field(hash, "leakhound-rules-v1");
+  for (const Rule& rule : db->rules_) {
+    hash_field(hash, rule.id);
+    hash_field(hash, rule.regex);
+    hash_field(hash, std::to_string(rule.secret_group));
+    hash_field(hash, rule.min_entropy ? std::to_string(*rule.min_entropy) : "-");
+    for (const std::string& keyword : rule.keywords) hash_field(hash, lowercase(keyword));
+    hash_field(hash, "|");
+  }
+  db->rules_hash_ = to_hex(hash.finish());
+
+  if (auto compiled = db->compile_confirm_codes(); !compiled) return compiled.error();
+
+  std::optional<std::filesystem::path> cache_file;
+  if (options.cache_dir) cache_file = *options.cache_dir / ("rules-" + db->cache_key() + ".hsdb");
+  if (cache_file && db->load_cache(*cache_file)) {
+    db->loaded_from_cache_ = true;
+    return db;
+  }
+  if (auto analysed = db->analyse_widths(); !analysed) return analysed.error();
+  if (auto compiled = db->compile_block_database(); !compiled) return compiled.error();
+  if (cache_file) db->store_cache(*cache_file);
+  return db;
+}
+
+RuleDatabase::~RuleDatabase() {
+  if (block_database_) hs_free_database(block_database_);
+  if (confirm_codes_) {
+    for (std::size_t i = 0; i < rules_.size(); ++i) pcre2_code_free(confirm_codes_[i].code);
+  }
+}
+
+Result<void> RuleDatabase::compile_confirm_codes() {
+  confirm_codes_ = std::make_unique<ConfirmCode[]>(rules_.size());
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    int error_code = 0;
+    PCRE2_SIZE error_offset = 0;
+    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule.regex.data()),
+                                     rule.regex.size(), kPcre2Options, &error_code, &error_offset,
+                                     nullptr);
+    if (!code) {
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message(error_code, message, sizeof message);
+      return make_error(rule_context(rule) + ": regex rejected by PCRE2 at offset " +
+                        std::to_string(error_offset) + ": " +
+                        reinterpret_cast<const char*>(message));
+    }
+    confirm_codes_[i].code = code;
+    std::uint32_t capture_count = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &capture_count);
+    if (rule.secret_group > capture_count) {
+      return make_error(rule_context(rule) + ": secret_group " + std::to_string(rule.secret_group) +
+                        " but the regex has " + std::to_string(capture_count) +
+                        " capture group(s)");
+    }
+  }
+  return {};
+}
+
+Result<void> RuleDatabase::analyse_widths() {
+  widths_.assign(rules_.size(), {});
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* error = nullptr;
+    if (hs_expression_info(rule.regex.c_str(), kRuleHsFlags, &info, &error) != HS_SUCCESS) {
+      std::string reason = error ? error->message : "unknown error";
+      hs_free_compile_error(error);
+      return make_error(rule_context(rule) + ": regex rejected by Vectorscan: " + reason);
+    }
+    Widths widths{info->min_width, std::min<std::uint32_t>(info->max_width, kMaxMatchLength)};
+    std::free(info);
+    if (widths.min == 0) {
+      return make_error(rule_context(rule) + ": regex can match an empty string");
+    }
+    if (widths.min > kMaxMatchLength) {
+      return make_error(rule_context(rule) + ": regex matches only strings longer than " +
+                        std::to_string(kMaxMatchLength) + " bytes");
+    }
+    widths_[i] = widths;
+  }
+  return {};
+}
+
+Result<void> RuleDatabase::compile_block_database() {
+  std::vector<std::string> patterns;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    patterns.push_back(rules_[i].regex);
+    flags.push_back(kRuleHsFlags);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  for (std::size_t k = 0; k < keywords_.size(); ++k) {
+    patterns.push_back(literal_pattern(keywords_[k]));
+    flags.push_back(kKeywordHsFlags);
+    ids.push_back(static_cast<unsigned>(rules_.size() + k));
+  }
+  if (patterns.empty()) return {};  // no rules: nothing to scan with
+  std::vector<const char*> expressions;
+  for (const std::string& pattern : patterns) expressions.push_back(pattern.c_str());
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr,
+                       &block_database_, &error) != HS_SUCCESS) {
+    std::string reason = error ? error->message : "unknown error";
+    int expression = error ? error->expression : -1;
+    hs_free_compile_error(error);
+    if (expression >= 0 && static_cast<std::size_t>(expression) < rules_.size()) {
+      return make_error(rule_context(rules_[expression]) + ": regex rejected by Vectorscan: " +
+                        reason);
+    }
+    return make_error("cannot compile the rule database: " + reason);
+  }
+  return {};
+}
+
+const pcre2_real_code_8* RuleDatabase::confirm_code(std::size_t rule) const {
+  ConfirmCode& entry = confirm_codes_[rule];
+  std::call_once(entry.jit_once, [&] {
+    // Without JIT the interpreter still gives the same answers, only slower.
+    pcre2_jit_compile(entry.code, PCRE2_JIT_COMPLETE);
+  });
+  return entry.code;
+}
+
+std::string RuleDatabase::cache_key() const {
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  Sha256 hash;
+  hash_field(hash, "leakhound-hsdb-v1");
+  hash_field(hash, rules_hash_);
+  hash_field(hash, hs_version());
+  hash.update(&platform.tune, sizeof platform.tune);
+  hash.update(&platform.cpu_features, sizeof platform.cpu_features);
+  return to_hex(hash.finish());
+}
+
+bool RuleDatabase::load_cache(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string_view view(bytes);
+  const std::string key = cache_key();
+  if (view.size() < sizeof kCacheMagic + key.size() ||
+      std::memcmp(view.data(), kCacheMagic, sizeof kCacheMagic) != 0) {
+    return false;
+  }
+  view.remove_prefix(sizeof kCacheMagic);
+  if (view.substr(0, key.size()) != key) return false;
+  view.remove_prefix(key.size());
+  std::uint32_t rule_count = 0;
+  if (!read_raw(view, rule_count) || rule_count != rules_.size()) return false;
+  std::vector<Widths> widths(rule_count);
+  for (Widths& w : widths) {
+    if (!read_raw(view, w.min) || !read_raw(view, w.max)) return false;
+    if (w.min == 0 || w.min > kMaxMatchLength || w.max > kMaxMatchLength) return false;
+  }
+  std::uint64_t payload_size = 0;
+  Sha256Digest digest{};
+  if (!read_raw(view, payload_size) || !read_raw(view, digest)) return false;
+  if (payload_size != view.size() || sha256(view) != digest) return false;
+  hs_database_t* database = nullptr;
+  if (payload_size > 0 &&
+      hs_deserialize_database(view.data(), view.size(), &database) != HS_SUCCESS) {
+    return false;
+  }
+  widths_ = std::move(widths);
+  block_database_ = database;
+  return true;
+}
+
+void RuleDatabase::store_cache(const std::filesystem::path& file) const {
+  std::string payload;
+  if (block_database_) {
+    char* serialized = nullptr;
+    std::size_t size = 0;
+    if (hs_serialize_database(block_database_, &serialized, &size) != HS_SUCCESS) return;
+    payload.assign(serialized, size);
+    std::free(serialized);
+  }
+  std::string out(kCacheMagic, sizeof kCacheMagic);
+  out += cache_key();
+  append_raw(out, static_cast<std::uint32_t>(rules_.size()));
+  for (const Widths& w : widths_) {
+    append_raw(out, w.min);
+    append_raw(out, w.max);
+  }
+  append_raw(out, static_cast<std::uint64_t>(payload.size()));
+  append_raw(out, sha256(payload));
+  out += payload;
+
+  // Write-then-rename: concurrent runs never see a half-written entry. A cache that cannot be
+  // written is not an error; the next run compiles again.
+  std::error_code error;
+  std::filesystem::create_directories(file.parent_path(), error);
+  if (error) return;
+  std::filesystem::path temporary = file;
+  temporary += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
+    if (!stream) return;
+    stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!stream) {
+      stream.close();
+      std::filesystem::remove(temporary, error);
+      return;
+    }
+  }
+  std::filesystem::rename(temporary, file, error);
+  if (error) std::filesystem::remove(temporary, error);
+}
+
+}  // namespace leakhound

@@ -1,0 +1,98 @@
+// RuleDatabase: the compiled, immutable form of a rule set, shared read-only by every scanning
+// thread. Stage 1 is one Vectorscan block-mode database holding every rule's regex (compiled
+// without start-of-match tracking, which keeps large secret regexes compilable and scans fast)
+// plus each distinct keyword as a caseless literal. Stage 2 is one PCRE2 code per rule, used by
+// Scanner to confirm a hit and find its start and capture groups.
+//
+// Compiling a large rule set takes far longer than scanning a small file, so the Vectorscan
+// database is cached on disk, keyed by the rules' hash, the Vectorscan version and the CPU
+// platform. A cache entry is verified (magic, key, length, SHA-256 of the payload) before use;
+// anything that does not verify is rebuilt and rewritten, never trusted.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/result.h"
+#include "engine/rule.h"
+
+struct hs_database;
+struct pcre2_real_code_8;
+
+namespace leakhound {
+
+struct DatabaseOptions {
+  // Where compiled databases are cached; nullopt disables the disk cache.
+  std::optional<std::filesystem::path> cache_dir;
+};
+
+// $XDG_CACHE_HOME/leakhound, else $HOME/.cache/leakhound, else nullopt.
+std::optional<std::filesystem::path> default_cache_dir();
+
+class RuleDatabase {
+ public:
+  // Validates every rule's regex with both engines and compiles (or loads) the database.
+  // Errors name the rule's file, its id and the engine's reason.
+  static Result<std::unique_ptr<RuleDatabase>> build(std::vector<Rule> rules,
+                                                     const DatabaseOptions& options);
+  ~RuleDatabase();
+  RuleDatabase(const RuleDatabase&) = delete;
+  RuleDatabase& operator=(const RuleDatabase&) = delete;
+
+  const std::vector<Rule>& rules() const { return rules_; }
+  const hs_database* block_database() const { return block_database_; }
+
+  // Vectorscan pattern ids: [0, rules().size()) are rules, the rest keywords.
+  std::size_t keyword_count() const { return keywords_.size(); }
+  std::span<const std::uint32_t> rule_keywords(std::size_t rule) const {
+    return rule_keywords_[rule];
+  }
+
+  // The rule's PCRE2 code, JIT-compiled on first use (thread-safe).
+  const pcre2_real_code_8* confirm_code(std::size_t rule) const;
+  // Widths from Vectorscan's analysis; max is capped at kMaxMatchLength.
+  std::uint32_t min_width(std::size_t rule) const { return widths_[rule].min; }
+  std::uint32_t max_width(std::size_t rule) const { return widths_[rule].max; }
+
+  // Hex SHA-256 over everything that changes what the rules match.
+  const std::string& rules_hash() const { return rules_hash_; }
+  bool loaded_from_cache() const { return loaded_from_cache_; }
+
+  // The confirm stage never looks further back than this from a hit's end.
+  static constexpr std::uint32_t kMaxMatchLength = 32 * 1024;
+
+ private:
+  struct Widths {
+    std::uint32_t min = 0;
+    std::uint32_t max = 0;
+  };
+  struct ConfirmCode {
+    pcre2_real_code_8* code = nullptr;
+    mutable std::once_flag jit_once;
+  };
+
+  RuleDatabase() = default;
+  Result<void> compile_confirm_codes();
+  Result<void> analyse_widths();
+  Result<void> compile_block_database();
+  std::string cache_key() const;
+  bool load_cache(const std::filesystem::path& file);
+  void store_cache(const std::filesystem::path& file) const;
+
+  std::vector<Rule> rules_;
+  std::vector<std::string> keywords_;
+  std::vector<std::vector<std::uint32_t>> rule_keywords_;
+  std::vector<Widths> widths_;
+  std::unique_ptr<ConfirmCode[]> confirm_codes_;
+  hs_database* block_database_ = nullptr;
+  std::string rules_hash_;
+  bool loaded_from_cache_ = false;
+};
+
+}  // namespace leakhound

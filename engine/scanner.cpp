@@ -1,0 +1,141 @@
+#include "engine/scanner.h"
+
+#include <hs.h>
+#include <pcre2.h>
+
+#include <algorithm>
+#include <limits>
+#include <new>
+#include <stdexcept>
+
+#include "engine/entropy.h"
+
+namespace leakhound {
+namespace {
+
+constexpr std::uint32_t kMatchLimit = 5'000'000;
+constexpr std::size_t kJitStackMax = 1024 * 1024;
+
+}  // namespace
+
+Scanner::Scanner(const RuleDatabase& database) : database_(database) {
+  if (database.block_database() &&
+      hs_alloc_scratch(database.block_database(), &scratch_) != HS_SUCCESS) {
+    throw std::bad_alloc();
+  }
+  // Room for every capture group a rule may name (secret_group <= 99).
+  match_data_ = pcre2_match_data_create(100, nullptr);
+  match_context_ = pcre2_match_context_create(nullptr);
+  jit_stack_ = pcre2_jit_stack_create(32 * 1024, kJitStackMax, nullptr);
+  if (!match_data_ || !match_context_ || !jit_stack_) throw std::bad_alloc();
+  pcre2_set_match_limit(match_context_, kMatchLimit);
+  pcre2_jit_stack_assign(match_context_, nullptr, jit_stack_);
+  keyword_seen_.assign(database.keyword_count(), false);
+}
+
+Scanner::~Scanner() {
+  if (scratch_) hs_free_scratch(scratch_);
+  pcre2_match_data_free(match_data_);
+  pcre2_match_context_free(match_context_);
+  pcre2_jit_stack_free(jit_stack_);
+}
+
+int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+                    unsigned int /*flags*/, void* context) {
+  auto* self = static_cast<Scanner*>(context);
+  const std::size_t rule_count = self->database_.rules().size();
+  if (id < rule_count) {
+    self->hits_.push_back({id, static_cast<std::uint32_t>(to)});
+  } else {
+    self->keyword_seen_[id - rule_count] = true;
+  }
+  return 0;
+}
+
+Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
+  if (!scratch_ || data.empty()) return {};
+  if (data.size() > std::numeric_limits<std::uint32_t>::max()) {
+    return make_error("internal error: a buffer of 4 GiB or more reached the scanner unchunked");
+  }
+  hits_.clear();
+  std::fill(keyword_seen_.begin(), keyword_seen_.end(), false);
+  hs_error_t status = hs_scan(database_.block_database(), data.data(),
+                              static_cast<unsigned int>(data.size()), 0, scratch_, on_hit, this);
+  if (status != HS_SUCCESS) {
+    return make_error("Vectorscan scan failed with status " + std::to_string(status));
+  }
+  stats_.hits += hits_.size();
+  if (hits_.empty()) return {};
+  std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {
+    return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
+  });
+  const std::size_t first_new = out.size();
+  for (auto group = hits_.begin(); group != hits_.end();) {
+    auto group_end = std::find_if(group, hits_.end(),
+                                  [&](const Hit& hit) { return hit.rule != group->rule; });
+    auto keywords = database_.rule_keywords(group->rule);
+    bool keyword_present =
+        keywords.empty() || std::any_of(keywords.begin(), keywords.end(),
+                                        [&](std::uint32_t k) { return keyword_seen_[k]; });
+    if (keyword_present) confirm_rule(data, group->rule, &*group, &*group + (group_end - group), out);
+    group = group_end;
+  }
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
+            [](const Match& a, const Match& b) {
+              return a.start != b.start ? a.start < b.start : a.rule < b.rule;
+            });
+  return {};
+}
+
+void Scanner::confirm_rule(std::string_view data, std::uint32_t rule, const Hit* begin,
+                           const Hit* end, std::vector<Match>& out) {
+  const Rule& definition = database_.rules()[rule];
+  const pcre2_code* code = database_.confirm_code(rule);
+  const std::uint64_t min_width = database_.min_width(rule);
+  const std::uint64_t max_width = database_.max_width(rule);
+  const auto* subject = reinterpret_cast<PCRE2_SPTR>(data.data());
+  std::uint64_t covered_until = 0;  // end of the last confirmed match
+  for (const Hit* hit = begin; hit != end; ++hit) {
+    const std::uint64_t hit_end = hit->end;
+    if (hit_end <= covered_until || hit_end < min_width) continue;
+    std::uint64_t search_from = hit_end > max_width ? hit_end - max_width : 0;
+    search_from = std::max(search_from, covered_until);
+    const std::uint64_t latest_start = hit_end - min_width;
+    while (search_from <= latest_start) {
+      pcre2_set_offset_limit(match_context_, latest_start);
+      int rc = pcre2_match(code, subject, data.size(), search_from, 0, match_data_,
+                           match_context_);
+      if (rc == PCRE2_ERROR_NOMATCH) break;
+      if (rc < 0) {
+        ++stats_.confirm_failures;
+        break;
+      }
+      const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data_);
+      const std::uint64_t match_start = ovector[0];
+      const std::uint64_t match_end = ovector[1];
+      if (match_end <= match_start) break;  // cannot happen for rules of min_width > 0
+      Match match{rule, match_start, match_end, match_start, match_end, 0.0};
+      const std::uint32_t group = definition.secret_group;
+      if (group > 0 && static_cast<std::uint32_t>(rc) > group &&
+          ovector[2 * group] != PCRE2_UNSET) {
+        match.secret_start = ovector[2 * group];
+        match.secret_end = ovector[2 * group + 1];
+      }
+      covered_until = match_end;
+      if (match.secret_end > match.secret_start) {
+        match.entropy = shannon_entropy(
+            data.substr(match.secret_start, match.secret_end - match.secret_start));
+        if (definition.min_entropy && match.entropy < *definition.min_entropy) {
+          ++stats_.rejected_entropy;
+        } else {
+          ++stats_.confirmed;
+          out.push_back(match);
+        }
+      }
+      if (match_end >= hit_end) break;
+      search_from = match_end;
+    }
+  }
+}
+
+}  // namespace leakhound

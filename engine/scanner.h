@@ -1,0 +1,75 @@
+// Scanner: finds rule matches in a buffer. One per thread (it owns Vectorscan scratch space and
+// PCRE2 match data); it borrows an immutable RuleDatabase that all scanners share.
+//
+// Stage 1 runs the Vectorscan block database once over the buffer, collecting (rule, end) hits
+// and which keywords occur. Stage 2 confirms each rule's hits with its PCRE2 code: a search that
+// starts at most max_width bytes before the hit's end and may not start after it (PCRE2's offset
+// limit), so confirm work stays bounded whatever the buffer size. Hits covered by a confirmed
+// match are skipped, so overlapping hits of one rule collapse to the longest (leftmost) match.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "engine/result.h"
+#include "engine/rule_database.h"
+
+struct hs_scratch;
+struct pcre2_real_match_data_8;
+struct pcre2_real_match_context_8;
+struct pcre2_real_jit_stack_8;
+
+namespace leakhound {
+
+struct Match {
+  std::uint32_t rule = 0;
+  std::uint64_t start = 0;  // whole match, byte offsets in the scanned buffer
+  std::uint64_t end = 0;
+  std::uint64_t secret_start = 0;  // the rule's secret_group
+  std::uint64_t secret_end = 0;
+  double entropy = 0.0;  // of the secret, computed once
+};
+
+struct ScannerStats {
+  std::uint64_t hits = 0;               // stage-1 reports
+  std::uint64_t confirmed = 0;          // stage-2 matches
+  std::uint64_t rejected_entropy = 0;   // below the rule's min_entropy
+  std::uint64_t confirm_failures = 0;   // PCRE2 gave up (match limit)
+};
+
+class Scanner {
+ public:
+  explicit Scanner(const RuleDatabase& database);
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  // Appends the confirmed matches in `data` to `out`, ordered by start offset, then rule.
+  // `data` must be shorter than 4 GiB (Vectorscan's limit); sources chunk larger inputs.
+  Result<void> scan(std::string_view data, std::vector<Match>& out);
+
+  const ScannerStats& stats() const { return stats_; }
+  const RuleDatabase& database() const { return database_; }
+
+ private:
+  struct Hit {  // 8 bytes: buffers are below 4 GiB
+    std::uint32_t rule;
+    std::uint32_t end;
+  };
+  static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void* context);
+  void confirm_rule(std::string_view data, std::uint32_t rule, const Hit* begin, const Hit* end,
+                    std::vector<Match>& out);
+
+  const RuleDatabase& database_;
+  hs_scratch* scratch_ = nullptr;
+  pcre2_real_match_data_8* match_data_ = nullptr;
+  pcre2_real_match_context_8* match_context_ = nullptr;
+  pcre2_real_jit_stack_8* jit_stack_ = nullptr;
+  std::vector<Hit> hits_;
+  std::vector<bool> keyword_seen_;
+  ScannerStats stats_;
+};
+
+}  // namespace leakhound

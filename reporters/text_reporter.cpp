@@ -1,0 +1,65 @@
+#include "reporters/text_reporter.h"
+
+#include <cstdio>
+#include <iomanip>
+
+#include "reporters/finding_json.h"
+
+namespace leakhound {
+namespace {
+
+std::string_view severity_colour(Severity severity) {
+  switch (severity) {
+    case Severity::critical:
+      return "1;31";
+    case Severity::high:
+      return "31";
+    case Severity::medium:
+      return "33";
+    case Severity::low:
+      return "36";
+  }
+  return "0";
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string TextReporter::paint(std::string_view text, std::string_view code) const {
+  if (!colour_) return std::string(text);
+  return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+void TextReporter::finding(const Finding& finding) {
+  const Rule& rule = *finding.rule;
+  out_ << paint(std::string(to_string(rule.severity)), severity_colour(rule.severity)) << "  "
+       << paint(rule.name, "1") << "  [" << rule.id << "]\n";
+  out_ << "  at    " << paint(printable(finding.provenance.path), "1") << ':' << finding.line
+       << ':' << finding.column << '\n';
+  for (const auto& [key, value] : finding.provenance.fields) {
+    out_ << "  " << std::left << std::setw(6) << key << printable(value) << '\n';
+  }
+  out_ << "  line  " << printable(display_snippet(finding, show_secrets_)) << '\n';
+  if (show_secrets_) out_ << "  secret " << printable(finding.secret) << '\n';
+  out_ << "  id    " << finding.fingerprint.substr(0, 16) << "  entropy " << std::fixed
+       << std::setprecision(2) << finding.entropy << std::defaultfloat << "  confidence "
+       << to_string(rule.confidence) << '\n';
+  if (!rule.remediation.empty()) out_ << "  fix   " << rule.remediation << '\n';
+  out_ << '\n';
+}
+
+}  // namespace leakhound
