@@ -1,0 +1,105 @@
+#include "tests/support.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace leakhound::test {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "leakhound-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code error;
+  // Restore permissions a test may have removed, so the tree can be deleted.
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           path_, std::filesystem::directory_options::skip_permission_denied, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_symlink()) {
+      std::filesystem::permissions(it->path(), std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::add, error);
+    }
+  }
+  std::filesystem::remove_all(path_, error);
+}
+
+std::filesystem::path TempDir::write(const std::string& relative, const std::string& content) const {
+  std::filesystem::path file = path_ / relative;
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << content;
+  return file;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+CommandResult run_shell(const std::string& command_line) {
+  TempDir capture;
+  const auto out_file = capture.path() / "out";
+  const auto err_file = capture.path() / "err";
+  std::string full = "(" + command_line + ") </dev/null >" + shell_quote(out_file.string()) +
+                     " 2>" + shell_quote(err_file.string());
+  int status = std::system(full.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out_file);
+  result.err = read_file(err_file);
+  return result;
+}
+
+CommandResult run_leakhound(const std::vector<std::string>& arguments,
+                            const std::filesystem::path& working_directory) {
+  std::string command;
+  if (!working_directory.empty()) command = "cd " + shell_quote(working_directory.string()) + " && ";
+  command += shell_quote(LEAKHOUND_BINARY);
+  for (const std::string& argument : arguments) command += " " + shell_quote(argument);
+  return run_shell(command);
+}
+
+std::string FakeSecrets::random_string(std::size_t length, std::string_view alphabet) {
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::string out;
+  for (std::size_t i = 0; i < length; ++i) out += alphabet[pick(random_)];
+  return out;
+}
+
+std::string FakeSecrets::github_classic() {
+  return std::string("gh") + "p_" + random_string(36, kBase62);
+}
+
+std::string FakeSecrets::aws_access_key_id() {
+  return std::string("AK") + "IA" + random_string(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+}
+
+std::string FakeSecrets::slack_bot() {
+  return std::string("xo") + "xb-" + random_string(12, "0123456789") + "-" +
+         random_string(12, "0123456789") + "-" + random_string(24, kBase62);
+}
+
+}  // namespace leakhound::test

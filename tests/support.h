@@ -1,0 +1,56 @@
+// Shared test helpers: temporary trees, running the real binary, and fake secrets that are
+// generated at run time, so no test source file contains a secret-shaped string.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace leakhound::test {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `content` to `relative` (creating folders) and returns the full path.
+  std::filesystem::path write(const std::string& relative, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the leakhound binary with `arguments` (each shell-quoted) in `working_directory`.
+CommandResult run_leakhound(const std::vector<std::string>& arguments,
+                            const std::filesystem::path& working_directory = {});
+// Runs a shell command line as it is.
+CommandResult run_shell(const std::string& command_line);
+std::string shell_quote(const std::string& text);
+
+// Fake credentials of the shapes the built-in rules detect, random from a seeded generator.
+class FakeSecrets {
+ public:
+  explicit FakeSecrets(std::uint32_t seed = 1234) : random_(seed) {}
+  std::string github_classic();  // "gh" "p_" + 36 base62
+  std::string aws_access_key_id();
+  std::string slack_bot();
+  std::string random_string(std::size_t length, std::string_view alphabet);
+
+ private:
+  std::mt19937 random_;
+};
+
+inline constexpr std::string_view kBase62 =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+}  // namespace leakhound::test
