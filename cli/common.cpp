@@ -4,8 +4,8 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -17,8 +17,9 @@
 namespace leakhound {
 
 void add_rule_options(CLI::App& command, CommonOptions& options) {
-  command.add_option("--rules", options.rule_paths,
-                     "Add the rules in FILE (TOML) or in every *.toml below DIR")
+  command
+      .add_option("--rules", options.rule_paths,
+                  "Add the rules in FILE (TOML) or in every *.toml below DIR")
       ->type_name("FILE|DIR");
   command.add_flag("--no-db-cache", options.no_db_cache,
                    "Compile the rules without reading or writing the on-disk database cache");
@@ -30,8 +31,9 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   for (std::string_view name : output_format_names()) {
     formats += (formats.empty() ? "" : "|") + std::string(name);
   }
-  command.add_option("-f,--format", options.format,
-                     "Output format: " + formats + " (default: from --output's extension, else text)")
+  command
+      .add_option("-f,--format", options.format,
+                  "Output format: " + formats + " (default: from --output's extension, else text)")
       ->type_name("FORMAT");
   command.add_option("-o,--output", options.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
@@ -39,8 +41,9 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
       ->type_name("N");
   command.add_flag("--show-secrets", options.show_secrets,
                    "Print secrets in the report (they are redacted by default)");
-  command.add_option("--exit-code", options.exit_code,
-                     "Exit code when findings are reported (default 1)")
+  command
+      .add_option("--exit-code", options.exit_code,
+                  "Exit code when findings are reported (default 1)")
       ->type_name("N")
       ->check(CLI::Range(0, 255));
   command.add_option("--color", options.colour, "Colour the text report: auto|always|never")
@@ -50,19 +53,28 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
 
 Result<std::uint64_t> parse_size(std::string_view text) {
   std::size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+    ++digits;
   if (digits == 0 || digits > 15) return make_error("invalid size '" + std::string(text) + "'");
   std::uint64_t value = std::stoull(std::string(text.substr(0, digits)));
   std::string suffix(text.substr(digits));
-  for (char& c : suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (suffix.ends_with("IB")) suffix.resize(suffix.size() - 2);
-  else if (suffix.ends_with("B")) suffix.resize(suffix.size() - 1);
+  for (char& c : suffix)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (suffix.ends_with("IB"))
+    suffix.resize(suffix.size() - 2);
+  else if (suffix.ends_with("B"))
+    suffix.resize(suffix.size() - 1);
   std::uint64_t unit = 1;
-  if (suffix == "K") unit = 1ull << 10;
-  else if (suffix == "M") unit = 1ull << 20;
-  else if (suffix == "G") unit = 1ull << 30;
-  else if (suffix == "T") unit = 1ull << 40;
-  else if (!suffix.empty()) return make_error("invalid size '" + std::string(text) + "' (use K, M, G or T)");
+  if (suffix == "K")
+    unit = 1ull << 10;
+  else if (suffix == "M")
+    unit = 1ull << 20;
+  else if (suffix == "G")
+    unit = 1ull << 30;
+  else if (suffix == "T")
+    unit = 1ull << 40;
+  else if (!suffix.empty())
+    return make_error("invalid size '" + std::string(text) + "' (use K, M, G or T)");
   return value * unit;
 }
 
@@ -108,16 +120,19 @@ Result<std::unique_ptr<Output>> Output::open(const CommonOptions& options) {
   const bool terminal = output->stream_ == &std::cout && ::isatty(STDOUT_FILENO);
   reporter_options.colour = options.colour == "always" ||
                             (options.colour == "auto" && terminal && !std::getenv("NO_COLOR"));
-  output->reporter_ = make_reporter(format.value_or(OutputFormat::text), *output->stream_,
-                                    reporter_options);
+  output->reporter_ =
+      make_reporter(format.value_or(OutputFormat::text), *output->stream_, reporter_options);
   return output;
 }
 
-bool Output::failed() const { return stream_->fail(); }
+bool Output::failed() const {
+  return stream_->fail();
+}
 
 int finish_scan(const CommonOptions& options, const Summary& summary, Output& output) {
   const bool write_failed = output.failed();
-  if (write_failed) print_problem(options.output.empty() ? "stdout" : options.output, "write failed");
+  if (write_failed)
+    print_problem(options.output.empty() ? "stdout" : options.output, "write failed");
   if (!options.quiet) {
     std::ostringstream line;
     line << "leakhound: scanned " << summary.inputs_scanned << " input(s), " << std::fixed

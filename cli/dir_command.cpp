@@ -15,23 +15,27 @@ void add_dir_command(CLI::App& app, DirOptions& options) {
   command->add_option("paths", options.paths, "Files and directories to scan (default: .)")
       ->type_name("PATH");
   add_common_options(*command, options.common);
-  command->add_option("--exclude", options.excludes,
-                      "Skip paths matching GLOB (relative to the scan root; a GLOB without '/' "
-                      "matches any file or directory name); repeatable")
+  command
+      ->add_option("--exclude", options.excludes,
+                   "Skip paths matching GLOB (relative to the scan root; a GLOB without '/' "
+                   "matches any file or directory name); repeatable")
       ->type_name("GLOB");
-  command->add_option("--max-file-size", options.max_file_size,
-                      "Skip (and report) files larger than SIZE (default 256M)")
+  command
+      ->add_option("--max-file-size", options.max_file_size,
+                   "Skip (and report) files larger than SIZE (default 256M)")
       ->type_name("SIZE");
-  command->add_option("--chunk-size", options.chunk_size,
-                      "Read files larger than SIZE in overlapping chunks (default 32M)")
+  command
+      ->add_option("--chunk-size", options.chunk_size,
+                   "Read files larger than SIZE in overlapping chunks (default 32M)")
       ->type_name("SIZE")
       ->group("");  // tuning and tests only
   command->add_flag("--follow-symlinks", options.follow_symlinks,
                     "Follow symbolic links (each directory is still visited once)");
   command->add_flag("--scan-binary", options.scan_binary,
                     "Scan files that look binary (NUL bytes in their first 8 KiB)");
-  command->add_option("--config", options.config,
-                      "Project configuration (default: .leakhound.toml in the first PATH)")
+  command
+      ->add_option("--config", options.config,
+                   "Project configuration (default: .leakhound.toml in the first PATH)")
       ->type_name("FILE");
   command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml");
 }
@@ -68,7 +72,8 @@ int run_dir_command(const DirOptions& options) {
         print_problem("leakhound", config.error().message);
         return kExitError;
       }
-      for (const std::string& glob : config.value().allow_paths) filesystem.excludes.push_back(glob);
+      for (const std::string& glob : config.value().allow_paths)
+        filesystem.excludes.push_back(glob);
     }
   }
 

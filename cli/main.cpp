@@ -1,8 +1,8 @@
 // leakhound's command line: flags and wiring only; the work happens in the libraries.
-#include <CLI/CLI.hpp>
 #include <hs.h>
 #include <pcre2.h>
 #include <tbb/version.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>

@@ -1,7 +1,7 @@
 #include "cli/project_config.h"
 
-#include <sstream>
 #include <toml++/toml.h>
+#include <sstream>
 
 namespace leakhound {
 namespace {
@@ -20,8 +20,8 @@ Result<ProjectConfig> load_project_config(const std::filesystem::path& file) {
     document = toml::parse_file(file.string());
   } catch (const toml::parse_error& error) {
     std::ostringstream out;
-    out << file.string() << ':' << error.source().begin.line << ": invalid TOML: "
-        << error.description();
+    out << file.string() << ':' << error.source().begin.line
+        << ": invalid TOML: " << error.description();
     return make_error(out.str());
   }
   for (auto&& [key, node] : document) {
@@ -36,7 +36,9 @@ Result<ProjectConfig> load_project_config(const std::filesystem::path& file) {
                           std::string(allow_key.str()) + "'");
       }
       const toml::array* paths = allow_node.as_array();
-      if (!paths) return make_error(where(file, allow_node) + ": 'allowlist.paths' must be an array of globs");
+      if (!paths)
+        return make_error(where(file, allow_node) +
+                          ": 'allowlist.paths' must be an array of globs");
       for (const toml::node& path : *paths) {
         if (!path.is_string()) {
           return make_error(where(file, path) + ": 'allowlist.paths' must contain only strings");

@@ -13,7 +13,7 @@
 namespace leakhound {
 
 struct ProjectConfig {
-  std::filesystem::path file;           // empty when no configuration was used
+  std::filesystem::path file;            // empty when no configuration was used
   std::vector<std::string> allow_paths;  // globs, as --exclude
 };
 

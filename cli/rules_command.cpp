@@ -19,8 +19,9 @@ void add_rules_command(CLI::App& app, RulesOptions& options) {
   list->add_flag("--json", options.json, "Print the rules as a JSON array");
   CLI::App* check = rules->add_subcommand(
       "check", "Run every rule's examples and negative examples; exit 1 on any failure");
-  check->add_option("files", options.files,
-                    "Check only the rules in these files (default: built-in and --rules)")
+  check
+      ->add_option("files", options.files,
+                   "Check only the rules in these files (default: built-in and --rules)")
       ->type_name("FILE");
   add_rule_options(*check, options.common);
 }
@@ -33,7 +34,8 @@ int run_rules_list(const RulesOptions& options) {
   }
   const auto& rules = database.value()->rules();
   if (options.regexes) {
-    for (const Rule& rule : rules) std::cout << rule.regex << '\n';
+    for (const Rule& rule : rules)
+      std::cout << rule.regex << '\n';
     return kExitClean;
   }
   if (options.json) {
@@ -60,7 +62,8 @@ int run_rules_list(const RulesOptions& options) {
             << "TAGS\n";
   for (const Rule& rule : rules) {
     std::string tags;
-    for (const std::string& tag : rule.tags) tags += (tags.empty() ? "" : ",") + tag;
+    for (const std::string& tag : rule.tags)
+      tags += (tags.empty() ? "" : ",") + tag;
     std::cout << std::setw(static_cast<int>(id_width + 2)) << rule.id
               << std::setw(static_cast<int>(name_width + 2)) << rule.name << std::setw(10)
               << to_string(rule.severity) << tags << '\n';

@@ -9,7 +9,8 @@ namespace leakhound {
 double shannon_entropy(std::string_view bytes) {
   if (bytes.empty()) return 0.0;
   std::array<std::uint32_t, 256> counts{};
-  for (unsigned char c : bytes) ++counts[c];
+  for (unsigned char c : bytes)
+    ++counts[c];
   const double total = static_cast<double>(bytes.size());
   double entropy = 0.0;
   for (std::uint32_t count : counts) {

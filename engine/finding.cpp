@@ -9,11 +9,14 @@ namespace {
 
 constexpr std::size_t kSnippetContext = 80;  // bytes kept on each side of the secret
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool is_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
 
 std::uint64_t count_code_points(std::string_view text) {
-  return static_cast<std::uint64_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return !is_continuation(static_cast<unsigned char>(c)); }));
+  return static_cast<std::uint64_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return !is_continuation(static_cast<unsigned char>(c));
+  }));
 }
 
 // Moves a cut position forward to a code point boundary so a snippet never splits a character.
@@ -65,7 +68,8 @@ void locate_findings(std::string_view data, const std::vector<Match>& matches,
   for (const Match& match : matches) {
     Finding finding;
     finding.rule = &rules[match.rule];
-    finding.secret = std::string(data.substr(match.secret_start, match.secret_end - match.secret_start));
+    finding.secret =
+        std::string(data.substr(match.secret_start, match.secret_end - match.secret_start));
     finding.fingerprint = fingerprint(finding.rule->id, finding.secret);
     finding.entropy = match.entropy;
     finding.offset = base_offset + match.secret_start;
@@ -78,10 +82,13 @@ void locate_findings(std::string_view data, const std::vector<Match>& matches,
     std::size_t line_end = data.find('\n', match.secret_start);
     if (line_end == std::string_view::npos) line_end = data.size();
     finding.line = line_base + line_of(match.secret_start) + 1;
-    finding.column = count_code_points(data.substr(line_start, match.secret_start - line_start)) + 1;
+    finding.column =
+        count_code_points(data.substr(line_start, match.secret_start - line_start)) + 1;
 
-    const std::string_view secret_view = data.substr(match.secret_start, match.secret_end - match.secret_start);
-    const auto secret_newlines = static_cast<std::uint64_t>(std::count(secret_view.begin(), secret_view.end(), '\n'));
+    const std::string_view secret_view =
+        data.substr(match.secret_start, match.secret_end - match.secret_start);
+    const auto secret_newlines =
+        static_cast<std::uint64_t>(std::count(secret_view.begin(), secret_view.end(), '\n'));
     finding.end_line = finding.line + secret_newlines;
     const std::size_t last_line_start =
         secret_newlines == 0 ? line_start : match.secret_start + secret_view.rfind('\n') + 1;

@@ -27,6 +27,8 @@ class Sha256 {
 
 Sha256Digest sha256(std::string_view bytes);
 std::string to_hex(const std::uint8_t* data, std::size_t size);
-inline std::string to_hex(const Sha256Digest& digest) { return to_hex(digest.data(), digest.size()); }
+inline std::string to_hex(const Sha256Digest& digest) {
+  return to_hex(digest.data(), digest.size());
+}
 
 }  // namespace leakhound

@@ -45,10 +45,11 @@ void scan_item(Scanner& scanner, ScannedItem& item) {
     });
     const std::uint64_t keep_end = std::min<std::uint64_t>(chunk.keep_end, data.size());
     item.newlines_before_keep = count_newlines(data.substr(0, chunk.keep_begin));
-    item.newlines_in_keep = count_newlines(data.substr(chunk.keep_begin, keep_end - chunk.keep_begin));
+    item.newlines_in_keep =
+        count_newlines(data.substr(chunk.keep_begin, keep_end - chunk.keep_begin));
   }
-  locate_findings(data, matches, scanner.database().rules(), blob.base_offset, 0,
-                  blob.provenance, item.findings);
+  locate_findings(data, matches, scanner.database().rules(), blob.base_offset, 0, blob.provenance,
+                  item.findings);
 }
 
 }  // namespace
@@ -69,7 +70,8 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
 
   std::uint64_t lines_before_chunk = 0;  // of the chunked input being assembled
   auto report_problem = [&](const std::string& input, const std::string& reason) {
-    if (summary.problems.size() < Summary::kMaxProblems) summary.problems.emplace_back(input, reason);
+    if (summary.problems.size() < Summary::kMaxProblems)
+      summary.problems.emplace_back(input, reason);
     if (options.on_problem) options.on_problem(input, reason);
   };
 
@@ -98,8 +100,8 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
         ++summary.skipped[std::string(to_string(load.skip))];
         if (makes_scan_partial(load.skip)) {
           summary.partial = true;
-          report_problem(load.input, load.reason.empty() ? std::string(to_string(load.skip))
-                                                          : load.reason);
+          report_problem(load.input,
+                         load.reason.empty() ? std::string(to_string(load.skip)) : load.reason);
         }
         return;
       case LoadResult::Status::loaded:

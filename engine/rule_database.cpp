@@ -21,7 +21,9 @@ constexpr unsigned kRuleHsFlags = HS_FLAG_MULTILINE;
 constexpr unsigned kKeywordHsFlags = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 constexpr std::uint32_t kPcre2Options = PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT;
 
-std::string rule_context(const Rule& rule) { return rule.origin + ": rule '" + rule.id + "'"; }
+std::string rule_context(const Rule& rule) {
+  return rule.origin + ": rule '" + rule.id + "'";
+}
 
 // A keyword as a Vectorscan literal: every byte escaped, so no character is special.
 std::string literal_pattern(std::string_view text) {
@@ -95,7 +97,8 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
     hash_field(hash, rule.regex);
     hash_field(hash, std::to_string(rule.secret_group));
     hash_field(hash, rule.min_entropy ? std::to_string(*rule.min_entropy) : "-");
-    for (const std::string& keyword : rule.keywords) hash_field(hash, lowercase(keyword));
+    for (const std::string& keyword : rule.keywords)
+      hash_field(hash, lowercase(keyword));
     hash_field(hash, "|");
   }
   db->rules_hash_ = to_hex(hash.finish());
@@ -117,7 +120,8 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
 RuleDatabase::~RuleDatabase() {
   if (block_database_) hs_free_database(block_database_);
   if (confirm_codes_) {
-    for (std::size_t i = 0; i < rules_.size(); ++i) pcre2_code_free(confirm_codes_[i].code);
+    for (std::size_t i = 0; i < rules_.size(); ++i)
+      pcre2_code_free(confirm_codes_[i].code);
   }
 }
 
@@ -127,9 +131,9 @@ Result<void> RuleDatabase::compile_confirm_codes() {
     const Rule& rule = rules_[i];
     int error_code = 0;
     PCRE2_SIZE error_offset = 0;
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule.regex.data()),
-                                     rule.regex.size(), kPcre2Options, &error_code, &error_offset,
-                                     nullptr);
+    pcre2_code* code =
+        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule.regex.data()), rule.regex.size(),
+                      kPcre2Options, &error_code, &error_offset, nullptr);
     if (!code) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(error_code, message, sizeof message);
@@ -190,7 +194,8 @@ Result<void> RuleDatabase::compile_block_database() {
   }
   if (patterns.empty()) return {};  // no rules: nothing to scan with
   std::vector<const char*> expressions;
-  for (const std::string& pattern : patterns) expressions.push_back(pattern.c_str());
+  for (const std::string& pattern : patterns)
+    expressions.push_back(pattern.c_str());
   hs_compile_error_t* error = nullptr;
   if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
                        static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr,
@@ -199,8 +204,8 @@ Result<void> RuleDatabase::compile_block_database() {
     int expression = error ? error->expression : -1;
     hs_free_compile_error(error);
     if (expression >= 0 && static_cast<std::size_t>(expression) < rules_.size()) {
-      return make_error(rule_context(rules_[expression]) + ": regex rejected by Vectorscan: " +
-                        reason);
+      return make_error(rule_context(rules_[expression]) +
+                        ": regex rejected by Vectorscan: " + reason);
     }
     return make_error("cannot compile the rule database: " + reason);
   }

@@ -1,10 +1,10 @@
 #include "engine/rule_loader.h"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "engine/builtin_rules.h"
 
@@ -89,10 +89,13 @@ class RuleReader {
   std::string message_;
 };
 
-const std::set<std::string, std::less<>> kKnownKeys = {
-    "id",         "name",       "description", "regex",   "secret_group",
-    "keywords",   "min_entropy", "severity",   "confidence", "tags",
-    "references", "remediation", "examples",   "negative_examples"};
+const std::set<std::string, std::less<>> kKnownKeys = {"id",           "name",
+                                                       "description",  "regex",
+                                                       "secret_group", "keywords",
+                                                       "min_entropy",  "severity",
+                                                       "confidence",   "tags",
+                                                       "references",   "remediation",
+                                                       "examples",     "negative_examples"};
 
 Result<Rule> read_rule(const toml::table& table, std::string_view origin) {
   RuleReader reader(table, origin);
@@ -200,7 +203,8 @@ Result<std::vector<Rule>> parse_rules(std::string_view toml_text, std::string_vi
     const toml::table* table = element.as_table();
     if (!table) {
       std::ostringstream out;
-      out << origin << ':' << element.source().begin.line << ": each [[rules]] entry must be a table";
+      out << origin << ':' << element.source().begin.line
+          << ": each [[rules]] entry must be a table";
       return make_error(out.str());
     }
     auto rule = read_rule(*table, origin);
@@ -218,9 +222,11 @@ Result<std::vector<Rule>> load_rules(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, error)) {
     for (std::filesystem::recursive_directory_iterator it(path, error), end; !error && it != end;
          it.increment(error)) {
-      if (it->path().extension() == ".toml" && it->is_regular_file(error)) files.push_back(it->path());
+      if (it->path().extension() == ".toml" && it->is_regular_file(error))
+        files.push_back(it->path());
     }
-    if (error) return make_error(path.string() + ": cannot read rule directory: " + error.message());
+    if (error)
+      return make_error(path.string() + ": cannot read rule directory: " + error.message());
     std::sort(files.begin(), files.end());
   } else {
     files.push_back(path);
@@ -251,14 +257,15 @@ Result<std::vector<Rule>> load_builtin_rules() {
 
 Result<void> merge_rules(std::vector<Rule>& rules, std::vector<Rule> extra) {
   std::set<std::string, std::less<>> ids;
-  for (const Rule& rule : rules) ids.insert(rule.id);
+  for (const Rule& rule : rules)
+    ids.insert(rule.id);
   for (Rule& rule : extra) {
     if (!ids.insert(rule.id).second) {
       auto first = std::find_if(rules.begin(), rules.end(),
                                 [&](const Rule& other) { return other.id == rule.id; });
       std::string where = first != rules.end() ? first->origin : "the same file";
-      return make_error(rule.origin + ": rule '" + rule.id + "': duplicate id (already defined in " +
-                        where + ")");
+      return make_error(rule.origin + ": rule '" + rule.id +
+                        "': duplicate id (already defined in " + where + ")");
     }
     rules.push_back(std::move(rule));
   }

@@ -71,13 +71,14 @@ Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
   });
   const std::size_t first_new = out.size();
   for (auto group = hits_.begin(); group != hits_.end();) {
-    auto group_end = std::find_if(group, hits_.end(),
-                                  [&](const Hit& hit) { return hit.rule != group->rule; });
+    auto group_end =
+        std::find_if(group, hits_.end(), [&](const Hit& hit) { return hit.rule != group->rule; });
     auto keywords = database_.rule_keywords(group->rule);
     bool keyword_present =
         keywords.empty() || std::any_of(keywords.begin(), keywords.end(),
                                         [&](std::uint32_t k) { return keyword_seen_[k]; });
-    if (keyword_present) confirm_rule(data, group->rule, &*group, &*group + (group_end - group), out);
+    if (keyword_present)
+      confirm_rule(data, group->rule, &*group, &*group + (group_end - group), out);
     group = group_end;
   }
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
@@ -103,8 +104,7 @@ void Scanner::confirm_rule(std::string_view data, std::uint32_t rule, const Hit*
     const std::uint64_t latest_start = hit_end - min_width;
     while (search_from <= latest_start) {
       pcre2_set_offset_limit(match_context_, latest_start);
-      int rc = pcre2_match(code, subject, data.size(), search_from, 0, match_data_,
-                           match_context_);
+      int rc = pcre2_match(code, subject, data.size(), search_from, 0, match_data_, match_context_);
       if (rc == PCRE2_ERROR_NOMATCH) break;
       if (rc < 0) {
         ++stats_.confirm_failures;
@@ -123,8 +123,8 @@ void Scanner::confirm_rule(std::string_view data, std::uint32_t rule, const Hit*
       }
       covered_until = match_end;
       if (match.secret_end > match.secret_start) {
-        match.entropy = shannon_entropy(
-            data.substr(match.secret_start, match.secret_end - match.secret_start));
+        match.entropy =
+            shannon_entropy(data.substr(match.secret_start, match.secret_end - match.secret_start));
         if (definition.min_entropy && match.entropy < *definition.min_entropy) {
           ++stats_.rejected_entropy;
         } else {

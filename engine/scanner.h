@@ -32,10 +32,10 @@ struct Match {
 };
 
 struct ScannerStats {
-  std::uint64_t hits = 0;               // stage-1 reports
-  std::uint64_t confirmed = 0;          // stage-2 matches
-  std::uint64_t rejected_entropy = 0;   // below the rule's min_entropy
-  std::uint64_t confirm_failures = 0;   // PCRE2 gave up (match limit)
+  std::uint64_t hits = 0;              // stage-1 reports
+  std::uint64_t confirmed = 0;         // stage-2 matches
+  std::uint64_t rejected_entropy = 0;  // below the rule's min_entropy
+  std::uint64_t confirm_failures = 0;  // PCRE2 gave up (match limit)
 };
 
 class Scanner {

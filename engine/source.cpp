@@ -16,6 +16,8 @@ std::string_view to_string(SkipKind kind) {
   return "skipped";
 }
 
-bool makes_scan_partial(SkipKind kind) { return kind == SkipKind::too_large; }
+bool makes_scan_partial(SkipKind kind) {
+  return kind == SkipKind::too_large;
+}
 
 }  // namespace leakhound

@@ -26,9 +26,9 @@ bool makes_scan_partial(SkipKind kind);
 struct LoadResult {
   enum class Status : std::uint8_t { loaded, skipped, failed };
   Status status = Status::loaded;
-  Blob blob;            // when loaded
-  std::string input;    // display name of the input, for messages
-  std::string reason;   // when skipped or failed
+  Blob blob;           // when loaded
+  std::string input;   // display name of the input, for messages
+  std::string reason;  // when skipped or failed
   SkipKind skip = SkipKind::binary;
 
   static LoadResult failure(std::string input, std::string reason) {

@@ -13,9 +13,9 @@ struct Summary {
   std::uint64_t inputs_scanned = 0;  // files, blobs, layer entries or streams (chunks count once)
   std::uint64_t bytes_scanned = 0;
   std::uint64_t findings = 0;
-  std::uint64_t errors = 0;               // inputs that could not be read
+  std::uint64_t errors = 0;                      // inputs that could not be read
   std::map<std::string, std::uint64_t> skipped;  // by reason ("binary", "too large", ...)
-  bool partial = false;                    // some input was not scanned: exit code 2
+  bool partial = false;                          // some input was not scanned: exit code 2
   // (input, reason) of the first kMaxProblems errors and partial skips, for reports.
   std::vector<std::pair<std::string, std::string>> problems;
   static constexpr std::size_t kMaxProblems = 1000;

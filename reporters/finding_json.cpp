@@ -4,13 +4,16 @@
 
 namespace leakhound {
 
-double rounded_entropy(double entropy) { return std::round(entropy * 1000.0) / 1000.0; }
+double rounded_entropy(double entropy) {
+  return std::round(entropy * 1000.0) / 1000.0;
+}
 
 nlohmann::ordered_json provenance_to_json(const Provenance& provenance) {
   nlohmann::ordered_json out;
   out["source"] = provenance.source;
   out["path"] = provenance.path;
-  for (const auto& [key, value] : provenance.fields) out[key] = value;
+  for (const auto& [key, value] : provenance.fields)
+    out[key] = value;
   return out;
 }
 
@@ -44,7 +47,8 @@ nlohmann::ordered_json summary_to_json(const Summary& summary) {
   out["findings"] = summary.findings;
   out["errors"] = summary.errors;
   out["skipped"] = nlohmann::ordered_json::object();
-  for (const auto& [reason, count] : summary.skipped) out["skipped"][reason] = count;
+  for (const auto& [reason, count] : summary.skipped)
+    out["skipped"][reason] = count;
   out["partial"] = summary.partial;
   out["problems"] = nlohmann::ordered_json::array();
   for (const auto& [input, reason] : summary.problems) {

@@ -24,7 +24,8 @@ class JsonReporter : public Reporter {
 
 class JsonLinesReporter : public Reporter {
  public:
-  JsonLinesReporter(std::ostream& out, bool show_secrets) : out_(out), show_secrets_(show_secrets) {}
+  JsonLinesReporter(std::ostream& out, bool show_secrets)
+      : out_(out), show_secrets_(show_secrets) {}
   void begin(const RunInfo&) override {}
   void finding(const Finding& finding) override;
   void end(const Summary&) override { out_.flush(); }

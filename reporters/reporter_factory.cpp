@@ -39,7 +39,8 @@ std::optional<OutputFormat> format_for_path(std::string_view path) {
 
 std::vector<std::string_view> output_format_names() {
   std::vector<std::string_view> names;
-  for (const FormatEntry& entry : kFormats) names.push_back(entry.name);
+  for (const FormatEntry& entry : kFormats)
+    names.push_back(entry.name);
   return names;
 }
 

@@ -1,5 +1,7 @@
 #include "reporters/sarif_reporter.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "reporters/finding_json.h"
@@ -36,7 +38,8 @@ std::string_view precision(Confidence confidence) {
 
 // SARIF messages are sentences: they end with a period.
 std::string sentence(std::string text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n'))
+    text.pop_back();
   if (!text.empty() && text.back() != '.' && text.back() != '!' && text.back() != '?') text += '.';
   return text;
 }
@@ -72,10 +75,18 @@ Json rule_to_sarif(const Rule& rule) {
     }
   }
   Json tags = Json::array({"security", "secret"});
-  for (const std::string& tag : rule.tags) tags.push_back(tag);
+  for (const std::string& tag : rule.tags)
+    tags.push_back(tag);
   Json out;
   out["id"] = rule.id;
-  out["name"] = pascal_case(rule.id);
+  // SARIF wants the name to differ from the id (compared without case); omit it otherwise.
+  const std::string name = pascal_case(rule.id);
+  if (!std::equal(name.begin(), name.end(), rule.id.begin(), rule.id.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      })) {
+    out["name"] = name;
+  }
   out["shortDescription"] = {{"text", sentence(rule.name)}};
   out["fullDescription"] = {{"text", sentence(rule.description)}};
   out["help"] = {{"text", help}, {"markdown", markdown}};
@@ -128,9 +139,7 @@ void SarifReporter::begin(const RunInfo& run) {
       rules.push_back(rule_to_sarif(rule));
     }
   }
-  Json driver = {{"name", "leakhound"},
-                 {"semanticVersion", LEAKHOUND_VERSION},
-                 {"rules", rules}};
+  Json driver = {{"name", "leakhound"}, {"semanticVersion", LEAKHOUND_VERSION}, {"rules", rules}};
   out_ << "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
           "\"runs\":[{\"tool\":{\"driver\":"
        << dump_json(driver) << "},\"columnKind\":\"unicodeCodePoints\",\"results\":[";
@@ -153,13 +162,14 @@ void SarifReporter::finding(const Finding& finding) {
                  {"snippet", {{"text", display_snippet(finding, show_secrets_)}}}};
   Json result;
   result["ruleId"] = rule.id;
-  if (auto it = rule_index_.find(rule.id); it != rule_index_.end()) result["ruleIndex"] = it->second;
+  if (auto it = rule_index_.find(rule.id); it != rule_index_.end())
+    result["ruleIndex"] = it->second;
   result["level"] = level(rule.severity);
   result["message"] = {{"text", rule.name + " found in " + path + " (fingerprint " +
                                     finding.fingerprint.substr(0, 16) + "). The secret is " +
                                     (show_secrets_ ? "shown in the snippet." : "redacted.")}};
-  result["locations"] = Json::array(
-      {{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
+  result["locations"] =
+      Json::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
   result["partialFingerprints"] = {{"secretFingerprint/v1", finding.fingerprint}};
   Json properties = {{"severity", to_string(rule.severity)},
                      {"confidence", to_string(rule.confidence)},
@@ -174,7 +184,8 @@ void SarifReporter::finding(const Finding& finding) {
 void SarifReporter::end(const Summary& summary) {
   Json notifications = Json::array();
   for (const auto& [input, reason] : summary.problems) {
-    notifications.push_back({{"level", "error"}, {"message", {{"text", sentence(input + ": " + reason)}}}});
+    notifications.push_back(
+        {{"level", "error"}, {"message", {{"text", sentence(input + ": " + reason)}}}});
   }
   Json invocation = {{"executionSuccessful", !summary.partial}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;

@@ -48,8 +48,8 @@ void TextReporter::finding(const Finding& finding) {
   const Rule& rule = *finding.rule;
   out_ << paint(std::string(to_string(rule.severity)), severity_colour(rule.severity)) << "  "
        << paint(rule.name, "1") << "  [" << rule.id << "]\n";
-  out_ << "  at    " << paint(printable(finding.provenance.path), "1") << ':' << finding.line
-       << ':' << finding.column << '\n';
+  out_ << "  at    " << paint(printable(finding.provenance.path), "1") << ':' << finding.line << ':'
+       << finding.column << '\n';
   for (const auto& [key, value] : finding.provenance.fields) {
     out_ << "  " << std::left << std::setw(6) << key << printable(value) << '\n';
   }

@@ -13,7 +13,9 @@
 namespace leakhound {
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
 
 // Closes a descriptor on every path out of a load.
 class FileDescriptor {
@@ -101,13 +103,16 @@ class FileItem : public WorkItem {
     result.blob.bytes = Buffer(size);
     const std::uint64_t probe = std::min<std::uint64_t>(size, kBinaryProbeSize);
     std::int64_t got = read_at(fd.get(), result.blob.bytes.data(), probe, 0);
-    if (got < 0) return LoadResult::failure(display_, "cannot read: " + errno_text(static_cast<int>(-got)));
-    if (!options_.scan_binary && looks_binary(std::string_view(result.blob.bytes.data(), static_cast<std::size_t>(got)))) {
+    if (got < 0)
+      return LoadResult::failure(display_, "cannot read: " + errno_text(static_cast<int>(-got)));
+    if (!options_.scan_binary &&
+        looks_binary(std::string_view(result.blob.bytes.data(), static_cast<std::size_t>(got)))) {
       return LoadResult::skipped(display_, SkipKind::binary);
     }
     if (static_cast<std::uint64_t>(got) == probe && size > probe) {
       std::int64_t rest = read_at(fd.get(), result.blob.bytes.data() + probe, size - probe, probe);
-      if (rest < 0) return LoadResult::failure(display_, "cannot read: " + errno_text(static_cast<int>(-rest)));
+      if (rest < 0)
+        return LoadResult::failure(display_, "cannot read: " + errno_text(static_cast<int>(-rest)));
       got += rest;
     }
     result.blob.bytes.shrink(static_cast<std::size_t>(got));  // the file may have shrunk
@@ -130,7 +135,10 @@ class ChunkItem : public WorkItem {
  public:
   ChunkItem(std::string path, std::string display, std::uint64_t file_size, std::uint64_t index,
             const FilesystemOptions& options)
-      : path_(std::move(path)), display_(std::move(display)), file_size_(file_size), index_(index),
+      : path_(std::move(path)),
+        display_(std::move(display)),
+        file_size_(file_size),
+        index_(index),
         options_(options) {}
 
   LoadResult load() override {
@@ -150,8 +158,10 @@ class ChunkItem : public WorkItem {
     result.blob.chunk.keep_begin = keep_begin - data_begin;
     result.blob.chunk.keep_end = keep_end - data_begin;
     result.blob.bytes = Buffer(data_end - data_begin);
-    std::int64_t got = read_at(fd.get(), result.blob.bytes.data(), data_end - data_begin, data_begin);
-    if (got < 0) return LoadResult::failure(display_, "cannot read: " + errno_text(static_cast<int>(-got)));
+    std::int64_t got =
+        read_at(fd.get(), result.blob.bytes.data(), data_end - data_begin, data_begin);
+    if (got < 0)
+      return LoadResult::failure(display_, "cannot read: " + errno_text(static_cast<int>(-got)));
     result.blob.bytes.shrink(static_cast<std::size_t>(got));
     return result;
   }
@@ -165,7 +175,8 @@ class ChunkItem : public WorkItem {
 };
 
 std::string strip_trailing_slashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  while (path.size() > 1 && path.back() == '/')
+    path.pop_back();
   return path;
 }
 
@@ -177,7 +188,8 @@ bool looks_binary(std::string_view first_block) {
 
 bool path_matches_glob(std::string_view glob_view, std::string_view relative_path) {
   std::string glob(glob_view);
-  while (glob.size() > 1 && glob.back() == '/') glob.pop_back();
+  while (glob.size() > 1 && glob.back() == '/')
+    glob.pop_back();
   if (glob.starts_with("./")) glob.erase(0, 2);
   const std::string path(relative_path);
   if (::fnmatch(glob.c_str(), path.c_str(), 0) == 0) return true;
@@ -246,7 +258,8 @@ std::unique_ptr<WorkItem> FilesystemSource::visit(const std::string& path,
   if (S_ISLNK(info.st_mode)) {
     if (!follow) return std::make_unique<SkippedItem>(display, SkipKind::symlink);
     if (::stat(path.c_str(), &info) != 0) {
-      if (is_root) return std::make_unique<FailedItem>(display, "cannot stat: " + errno_text(errno));
+      if (is_root)
+        return std::make_unique<FailedItem>(display, "cannot stat: " + errno_text(errno));
       return std::make_unique<SkippedItem>(display, SkipKind::symlink, "broken symbolic link");
     }
   }
@@ -283,7 +296,8 @@ std::unique_ptr<WorkItem> FilesystemSource::enter_directory(const std::string& p
   std::sort(frame.names.begin(), frame.names.end());
   stack_.push_back(std::move(frame));
   if (read_error != 0) {
-    return std::make_unique<FailedItem>(display, "cannot list directory: " + errno_text(read_error));
+    return std::make_unique<FailedItem>(display,
+                                        "cannot list directory: " + errno_text(read_error));
   }
   return nullptr;
 }
@@ -292,23 +306,26 @@ std::unique_ptr<WorkItem> FilesystemSource::file_items(const std::string& path,
                                                        const std::string& display,
                                                        std::uint64_t size) {
   if (size > options_.max_file_size) {
-    return std::make_unique<SkippedItem>(
-        display, SkipKind::too_large,
-        "skipped: " + std::to_string(size) + " bytes is more than --max-file-size (" +
-            std::to_string(options_.max_file_size) + " bytes)");
+    return std::make_unique<SkippedItem>(display, SkipKind::too_large,
+                                         "skipped: " + std::to_string(size) +
+                                             " bytes is more than --max-file-size (" +
+                                             std::to_string(options_.max_file_size) + " bytes)");
   }
   if (size <= options_.chunk_size || options_.chunk_size == 0) {
     return std::make_unique<FileItem>(path, display, options_);
   }
   // A large file: decide binary-ness once from its first block, then queue its chunks.
   FileDescriptor fd(open_for_reading(path));
-  if (fd.get() < 0) return std::make_unique<FailedItem>(display, "cannot open: " + errno_text(errno));
+  if (fd.get() < 0)
+    return std::make_unique<FailedItem>(display, "cannot open: " + errno_text(errno));
   char probe[kBinaryProbeSize];
   std::int64_t got = read_at(fd.get(), probe, sizeof probe, 0);
   if (got < 0) {
-    return std::make_unique<FailedItem>(display, "cannot read: " + errno_text(static_cast<int>(-got)));
+    return std::make_unique<FailedItem>(display,
+                                        "cannot read: " + errno_text(static_cast<int>(-got)));
   }
-  if (!options_.scan_binary && looks_binary(std::string_view(probe, static_cast<std::size_t>(got)))) {
+  if (!options_.scan_binary &&
+      looks_binary(std::string_view(probe, static_cast<std::size_t>(got)))) {
     return std::make_unique<SkippedItem>(display, SkipKind::binary);
   }
   const std::uint64_t chunks = (size + options_.chunk_size - 1) / options_.chunk_size;

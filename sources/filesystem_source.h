@@ -65,7 +65,7 @@ class FilesystemSource : public Source {
   std::string root_display_;
   FilesystemOptions options_;
   std::vector<Frame> stack_;
-  std::deque<std::unique_ptr<WorkItem>> queued_;  // chunks of a large file
+  std::deque<std::unique_ptr<WorkItem>> queued_;                           // chunks of a large file
   std::set<std::pair<std::uint64_t, std::uint64_t>> visited_directories_;  // (dev, inode)
 };
 

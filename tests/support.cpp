@@ -39,7 +39,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, error);
 }
 
-std::filesystem::path TempDir::write(const std::string& relative, const std::string& content) const {
+std::filesystem::path TempDir::write(const std::string& relative,
+                                     const std::string& content) const {
   std::filesystem::path file = path_ / relative;
   std::filesystem::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -76,16 +77,19 @@ CommandResult run_shell(const std::string& command_line) {
 CommandResult run_leakhound(const std::vector<std::string>& arguments,
                             const std::filesystem::path& working_directory) {
   std::string command;
-  if (!working_directory.empty()) command = "cd " + shell_quote(working_directory.string()) + " && ";
+  if (!working_directory.empty())
+    command = "cd " + shell_quote(working_directory.string()) + " && ";
   command += shell_quote(LEAKHOUND_BINARY);
-  for (const std::string& argument : arguments) command += " " + shell_quote(argument);
+  for (const std::string& argument : arguments)
+    command += " " + shell_quote(argument);
   return run_shell(command);
 }
 
 std::string FakeSecrets::random_string(std::size_t length, std::string_view alphabet) {
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
   std::string out;
-  for (std::size_t i = 0; i < length; ++i) out += alphabet[pick(random_)];
+  for (std::size_t i = 0; i < length; ++i)
+    out += alphabet[pick(random_)];
   return out;
 }
 

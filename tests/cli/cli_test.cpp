@@ -105,7 +105,8 @@ TEST_CASE("cli: --output writes the report and picks the format from the extensi
   auto sarif = nlohmann::json::parse(report);
   CHECK(sarif["runs"][0]["results"].size() == 1);
 
-  auto unwritable = run_leakhound({"dir", "x.txt", "--output", "/nonexistent/dir/out.json"}, tree.path());
+  auto unwritable =
+      run_leakhound({"dir", "x.txt", "--output", "/nonexistent/dir/out.json"}, tree.path());
   CHECK(unwritable.exit_code == 2);
   CHECK_THAT(unwritable.err, Catch::Contains("/nonexistent/dir/out.json: cannot open for writing"));
 }
@@ -117,13 +118,19 @@ TEST_CASE("cli: an unreadable file is named, counted, and makes the exit code 2"
   auto locked = tree.write("locked.txt", "secret stuff\n");
   ::chmod(locked.c_str(), 0);
   ::chmod(tree.path().c_str(), 0755);
-  std::string command = leakhound::test::shell_quote(LEAKHOUND_BINARY) + " dir . -f json";
-  // Root reads any file; run as an unprivileged user where we are root.
+  // Root reads any file, so where we are root the scan runs as an unprivileged user, from a
+  // copy of the binary that user can reach wherever the build tree lives.
+  TempDir tools;
+  ::chmod(tools.path().c_str(), 0755);
+  const auto binary = tools.path() / "leakhound";
+  std::filesystem::copy_file(LEAKHOUND_BINARY, binary);
+  std::string command = leakhound::test::shell_quote(binary.string()) + " dir . -f json";
   if (::geteuid() == 0) {
     command = "setpriv --reuid=65534 --regid=65534 --clear-groups " + command;
   }
-  auto result = leakhound::test::run_shell("cd " + leakhound::test::shell_quote(tree.path().string()) +
-                                           " && XDG_CACHE_HOME=/nonexistent " + command);
+  auto result =
+      leakhound::test::run_shell("cd " + leakhound::test::shell_quote(tree.path().string()) +
+                                 " && XDG_CACHE_HOME=/nonexistent " + command);
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("locked.txt: cannot open: Permission denied"));
   CHECK_THAT(result.err, Catch::Contains("INCOMPLETE"));
@@ -138,7 +145,8 @@ TEST_CASE("cli: a file over --max-file-size is reported and the scan is partial"
   tree.write("small.txt", "fine\n");
   auto result = run_leakhound({"dir", ".", "--max-file-size", "2K"}, tree.path());
   CHECK(result.exit_code == 2);
-  CHECK_THAT(result.err, Catch::Contains("big.log: skipped: 3000 bytes is more than --max-file-size"));
+  CHECK_THAT(result.err,
+             Catch::Contains("big.log: skipped: 3000 bytes is more than --max-file-size"));
   CHECK_THAT(result.err, Catch::Contains("1 too large"));
   CHECK(run_leakhound({"dir", ".", "--max-file-size", "lots"}, tree.path()).exit_code == 2);
 }
@@ -184,7 +192,8 @@ negative_examples = []
 )");
   auto result = run_leakhound({"dir", ".", "--rules", "rules/bad.toml"}, tree.path());
   CHECK(result.exit_code == 2);
-  CHECK_THAT(result.err, Catch::Contains("rules/bad.toml: rule 'custom-bad': regex rejected by Vectorscan"));
+  CHECK_THAT(result.err,
+             Catch::Contains("rules/bad.toml: rule 'custom-bad': regex rejected by Vectorscan"));
 }
 
 TEST_CASE("cli: custom rules are added with --rules", "[cli]") {
@@ -262,6 +271,7 @@ TEST_CASE("cli: the project's own tree scans clean with its configuration", "[cl
   INFO(result.err);
   CHECK(result.exit_code == 0);
   // And the configuration is what keeps it clean: without it, the rule examples are found.
-  auto unconfigured = run_leakhound({"dir", std::string(LEAKHOUND_SOURCE_DIR) + "/rules", "--no-config"});
+  auto unconfigured =
+      run_leakhound({"dir", std::string(LEAKHOUND_SOURCE_DIR) + "/rules", "--no-config"});
   CHECK(unconfigured.exit_code == 1);
 }

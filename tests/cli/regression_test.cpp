@@ -49,9 +49,14 @@ TEST_CASE("regression: overlapping hits of one rule report one finding", "[regre
   FakeSecrets fake;
   TempDir tree;
   // A JWT-shaped run is matched at every possible end by stage one.
-  std::string jwt = "ey" "J" + fake.random_string(30, leakhound::test::kBase62) + ".ey" "J" +
-                    fake.random_string(40, leakhound::test::kBase62) + "." +
-                    fake.random_string(43, leakhound::test::kBase62);
+  std::string jwt =
+      "ey"
+      "J" +
+      fake.random_string(30, leakhound::test::kBase62) +
+      ".ey"
+      "J" +
+      fake.random_string(40, leakhound::test::kBase62) + "." +
+      fake.random_string(43, leakhound::test::kBase62);
   tree.write("t.txt", "Authorization: Bearer " + jwt + "\n");
   auto result = run_leakhound({"dir", ".", "-f", "json"}, tree.path());
   auto findings = nlohmann::json::parse(result.out)["findings"];

@@ -13,7 +13,8 @@ namespace {
 class MemorySource : public Source {
  public:
   explicit MemorySource(std::vector<std::string> inputs) {
-    for (std::size_t i = 0; i < inputs.size(); ++i) inputs_.emplace_back(i, std::move(inputs[i]));
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      inputs_.emplace_back(i, std::move(inputs[i]));
   }
   std::unique_ptr<WorkItem> next() override {
     if (inputs_.empty()) return nullptr;
@@ -57,7 +58,8 @@ std::vector<std::string> many_inputs() {
   std::vector<std::string> inputs;
   for (int i = 0; i < 300; ++i) {
     std::string text;
-    for (int line = 0; line < (i % 7); ++line) text += "filler line\n";
+    for (int line = 0; line < (i % 7); ++line)
+      text += "filler line\n";
     if (i % 3 == 0) text += "id_" + std::to_string(100000 + i) + "\n";
     if (i % 5 == 0) text += "more id_" + std::to_string(200000 + i) + "\n";
     inputs.push_back(text);

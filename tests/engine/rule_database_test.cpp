@@ -59,7 +59,8 @@ TEST_CASE("the database cache is reused, and a corrupt entry is rebuilt", "[data
     CHECK_FALSE(first.value()->loaded_from_cache());
   }
   std::filesystem::path entry;
-  for (const auto& file : std::filesystem::directory_iterator(cache.path())) entry = file.path();
+  for (const auto& file : std::filesystem::directory_iterator(cache.path()))
+    entry = file.path();
   REQUIRE(entry.extension() == ".hsdb");
   {
     auto second = RuleDatabase::build(rules, options);

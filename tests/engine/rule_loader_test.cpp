@@ -59,16 +59,16 @@ TEST_CASE("invalid rule definitions are rejected with a reason", "[rules]") {
   struct Case {
     std::string from, to, reason;
   };
-  auto [from, to, reason] = GENERATE(
-      Case{"id = \"demo-token\"", "id = \"Demo Token\"", "invalid id"},
-      Case{"id = \"demo-token\"", "id = \"demo--token\"", "invalid id"},
-      Case{"severity = \"high\"", "severity = \"urgent\"", "'severity' must be one of"},
-      Case{"confidence = \"medium\"", "confidence = 3", "'confidence' must be a string"},
-      Case{"secret_group = 0", "secret_group = -1", "'secret_group' must be an integer"},
-      Case{"min_entropy = 2.5", "min_entropy = 9.0", "'min_entropy' must be a number"},
-      Case{"tags = [\"demo\"]", "tags = [1]", "'tags' must contain only strings"},
-      Case{"name = \"Demo token\"\n", "", "missing required key 'name'"},
-      Case{"keywords = [\"demo_\"]", "keywords = [\"\"]", "keywords must not be empty"});
+  auto [from, to, reason] =
+      GENERATE(Case{"id = \"demo-token\"", "id = \"Demo Token\"", "invalid id"},
+               Case{"id = \"demo-token\"", "id = \"demo--token\"", "invalid id"},
+               Case{"severity = \"high\"", "severity = \"urgent\"", "'severity' must be one of"},
+               Case{"confidence = \"medium\"", "confidence = 3", "'confidence' must be a string"},
+               Case{"secret_group = 0", "secret_group = -1", "'secret_group' must be an integer"},
+               Case{"min_entropy = 2.5", "min_entropy = 9.0", "'min_entropy' must be a number"},
+               Case{"tags = [\"demo\"]", "tags = [1]", "'tags' must contain only strings"},
+               Case{"name = \"Demo token\"\n", "", "missing required key 'name'"},
+               Case{"keywords = [\"demo_\"]", "keywords = [\"\"]", "keywords must not be empty"});
   auto rules = parse_rules(replace(kValidRule, from, to), "demo.toml");
   REQUIRE_FALSE(rules.ok());
   CHECK_THAT(rules.error().message, Catch::Contains(reason));

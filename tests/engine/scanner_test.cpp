@@ -22,7 +22,8 @@ std::string_view secret_of(std::string_view text, const Match& match) {
 }  // namespace
 
 TEST_CASE("stage two recovers the match start and the secret group", "[scanner]") {
-  auto database = test::build_database({make_rule("kv", "api_key\\s*=\\s*\"([A-Za-z0-9]{12,40})\"", 1)});
+  auto database =
+      test::build_database({make_rule("kv", "api_key\\s*=\\s*\"([A-Za-z0-9]{12,40})\"", 1)});
   std::string_view text = "line one\nconfig.api_key = \"Zx81Qw7Lm2Np4Rt6\"\n";
   auto matches = scan(*database, text);
   REQUIRE(matches.size() == 1);
@@ -65,7 +66,7 @@ TEST_CASE("keywords gate a rule on the whole buffer", "[scanner]") {
   auto database = test::build_database({rule});
   const std::string hex = "0123456789abcdef0123456789abcdef";
   CHECK(scan(*database, "value " + hex).empty());
-  CHECK(scan(*database, "myservice:\n  value " + hex).size() == 1);  // caseless
+  CHECK(scan(*database, "myservice:\n  value " + hex).size() == 1);      // caseless
   CHECK(scan(*database, "value " + hex + "\n# MYSERVICE").size() == 1);  // anywhere in the buffer
 }
 
@@ -94,7 +95,8 @@ TEST_CASE("a multi-line match is confirmed", "[scanner]") {
   auto database = test::build_database(
       {make_rule("block", "-----BEGIN BLOCK-----[A-Za-z0-9\\s]{16,2000}-----END BLOCK-----")});
   std::string body;
-  for (int i = 0; i < 20; ++i) body += "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n";
+  for (int i = 0; i < 20; ++i)
+    body += "QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n";
   std::string text = "prefix\n-----BEGIN BLOCK-----\n" + body + "-----END BLOCK-----\nsuffix";
   auto matches = scan(*database, text);
   REQUIRE(matches.size() == 1);

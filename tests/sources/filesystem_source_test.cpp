@@ -103,8 +103,7 @@ TEST_CASE("files over the size limit are skipped and say why", "[filesystem]") {
   CHECK_THAT(result.reason, Catch::Contains("5000 bytes"));
 }
 
-TEST_CASE("symlinks are skipped by default and followed without loops on request",
-          "[filesystem]") {
+TEST_CASE("symlinks are skipped by default and followed without loops on request", "[filesystem]") {
   test::TempDir tree;
   tree.write("real/file.txt", "x");
   std::filesystem::create_directory_symlink(tree.path() / "real", tree.path() / "link");
@@ -138,7 +137,8 @@ TEST_CASE("missing roots and special files are reported, not fatal", "[filesyste
 TEST_CASE("large files are cut into overlapping chunks that tile the file", "[filesystem]") {
   test::TempDir tree;
   std::string content;
-  for (int i = 0; content.size() < 10000; ++i) content += "line " + std::to_string(i) + "\n";
+  for (int i = 0; content.size() < 10000; ++i)
+    content += "line " + std::to_string(i) + "\n";
   tree.write("large.txt", content);
   FilesystemOptions options;
   options.chunk_size = 1024;
