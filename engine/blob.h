@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "engine/provenance.h"
 
@@ -37,11 +38,24 @@ struct ChunkInfo {
   std::uint64_t keep_end = std::numeric_limits<std::uint64_t>::max();
 };
 
+class Scanner;
+struct Finding;
+
+// Source-specific refinement of a blob's findings, run on the scanning thread right after the
+// blob is scanned (so it may scan related content with the same Scanner). The git source uses
+// it to keep only findings on lines a change adds.
+class BlobRefiner {
+ public:
+  virtual ~BlobRefiner() = default;
+  virtual void refine(Scanner& scanner, std::vector<Finding>& findings) = 0;
+};
+
 struct Blob {
   Buffer bytes;
   Provenance provenance;
-  std::uint64_t base_offset = 0;  // offset of bytes[0] within the whole input
-  ChunkInfo chunk;                // default: the whole input in one piece
+  std::uint64_t base_offset = 0;         // offset of bytes[0] within the whole input
+  ChunkInfo chunk;                       // default: the whole input in one piece
+  std::shared_ptr<BlobRefiner> refiner;  // optional
 };
 
 }  // namespace leakhound

@@ -23,6 +23,7 @@ struct ScannedItem {
   std::vector<Finding> findings;
   std::uint64_t newlines_before_keep = 0;  // chunked inputs only
   std::uint64_t newlines_in_keep = 0;
+  std::uint64_t scanned_size = 0;
 };
 
 std::uint64_t count_newlines(std::string_view text) {
@@ -50,6 +51,12 @@ void scan_item(Scanner& scanner, ScannedItem& item) {
   }
   locate_findings(data, matches, scanner.database().rules(), blob.base_offset, 0, blob.provenance,
                   item.findings);
+  if (blob.refiner) blob.refiner->refine(scanner, item.findings);
+  // The bytes are not needed past this point: free them on the thread that loaded them (some
+  // sources' buffers belong to per-thread handles) and keep memory bounded by the scan stage.
+  item.scanned_size = data.size();
+  blob.bytes = Buffer();
+  blob.refiner.reset();
 }
 
 }  // namespace
@@ -111,7 +118,7 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
     if (chunk.index == 0) lines_before_chunk = 0;
     const std::uint64_t line_base = lines_before_chunk - item->newlines_before_keep;
     lines_before_chunk += item->newlines_in_keep;
-    const std::uint64_t size = load.blob.bytes.size();
+    const std::uint64_t size = item->scanned_size;
     summary.bytes_scanned += std::min<std::uint64_t>(chunk.keep_end, size) -
                              std::min<std::uint64_t>(chunk.keep_begin, size);
     if (chunk.last) ++summary.inputs_scanned;

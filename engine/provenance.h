@@ -9,10 +9,15 @@
 
 namespace leakhound {
 
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
 struct Provenance {
   std::string source;  // "file", "git", "image", "stream", "example"
   std::string path;    // display path: relative to the scan root where there is one
-  std::vector<std::pair<std::string, std::string>> fields;
+  Fields fields;
+  // Every other place the same content was seen (git --all-provenance, image layers), each
+  // described by its own fields; empty when not asked for.
+  std::vector<Fields> occurrences;
 };
 
 }  // namespace leakhound

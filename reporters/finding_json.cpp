@@ -14,6 +14,15 @@ nlohmann::ordered_json provenance_to_json(const Provenance& provenance) {
   out["path"] = provenance.path;
   for (const auto& [key, value] : provenance.fields)
     out[key] = value;
+  if (!provenance.occurrences.empty()) {
+    auto& occurrences = out["occurrences"] = nlohmann::ordered_json::array();
+    for (const Fields& occurrence : provenance.occurrences) {
+      nlohmann::ordered_json entry = nlohmann::ordered_json::object();
+      for (const auto& [key, value] : occurrence)
+        entry[key] = value;
+      occurrences.push_back(std::move(entry));
+    }
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@ namespace {
 std::vector<Finding> locate(std::string_view text, std::vector<Match> matches) {
   static const std::vector<Rule> rules = {test::make_rule("demo-rule", "x")};
   std::vector<Finding> out;
-  locate_findings(text, matches, rules, 0, 0, Provenance{"file", "a.txt", {}}, out);
+  locate_findings(text, matches, rules, 0, 0, Provenance{"file", "a.txt", {}, {}}, out);
   return out;
 }
 

@@ -31,7 +31,7 @@ class MemorySource : public Source {
       if (text_.starts_with("!")) return LoadResult::failure(name_, "cannot read: test failure");
       LoadResult result;
       result.input = name_;
-      result.blob.provenance = {"memory", name_, {}};
+      result.blob.provenance = {"memory", name_, {}, {}};
       result.blob.bytes = Buffer(text_.size());
       std::copy(text_.begin(), text_.end(), result.blob.bytes.data());
       return result;

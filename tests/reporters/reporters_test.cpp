@@ -26,7 +26,7 @@ Finding sample_finding(std::string path = "src/app config.py") {
   std::string_view text = "key = 'SECRET-VALUE-123'\n";
   std::vector<Match> matches = {{0, 7, 23, 7, 23, 3.9}};
   std::vector<Finding> findings;
-  locate_findings(text, matches, rules(), 0, 0, Provenance{"file", path, {{"commit", "abc"}}},
+  locate_findings(text, matches, rules(), 0, 0, Provenance{"file", path, {{"commit", "abc"}}, {}},
                   findings);
   return findings.at(0);
 }
