@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,14 @@
 #include "engine/scanner.h"
 
 namespace leakhound {
+
+// Set on a finding whose secret is a planted decoy (honeytokens/): any sighting is an incident.
+struct HoneytokenMatch {
+  std::string id;  // registry entry id
+  std::string label;
+  std::string planted_at;
+  std::string kind;  // the minted kind, or "aws-canary" for a key of a canary AWS account
+};
 
 struct Finding {
   const Rule* rule = nullptr;
@@ -29,7 +38,13 @@ struct Finding {
   std::size_t snippet_secret_begin = 0;
   std::size_t snippet_secret_end = 0;
   Provenance provenance;
+  std::optional<HoneytokenMatch> honeytoken;
 };
+
+// A honeytoken sighting is always critical, whatever its rule says.
+inline Severity effective_severity(const Finding& finding) {
+  return finding.honeytoken ? Severity::critical : finding.rule->severity;
+}
 
 std::string fingerprint(std::string_view rule_id, std::string_view secret);
 
