@@ -183,9 +183,10 @@ def same_secret(label_value: str, secret: str) -> bool:
 def score(labels: list[dict], findings: list[Finding]) -> dict:
     at = collections.defaultdict(list)
     for i, lab in enumerate(labels):
-        # end_line: a secret that is a whole structure (a service-account key file) may be
+        # span: a secret that is a whole structure (a service-account key file) may be
         # reported on any of its lines.
-        for line in range(lab["line"], lab.get("end_line", lab["line"]) + 1):
+        first, last = lab.get("span", (lab["line"], lab["line"]))
+        for line in range(first, last + 1):
             at[(lab["path"], line)].append(i)
     found = set()
     tp = collections.Counter()

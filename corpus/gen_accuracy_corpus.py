@@ -27,8 +27,8 @@ The answer key is written last, as OUTDIR/../<basename OUTDIR>.labels.json:
       "provider": "...", "kind": "secret" | "hard-negative", "value": "..."}]
 
 `line` is the line on which the value starts (a PEM block: its BEGIN line).  A GCP
-service-account key file's label also has `end_line`, its last line: tools may
-report the key file as a whole, on its first line.
+service-account key file's label also has `span`: [first, last] line of the
+file, since tools may report the key file as a whole, on its first line.
 `value` is the credential itself: for a connection string, its password; for
 an Azure connection string, its AccountKey; for a PEM block, the block as
 written (with the file's escapes or indentation).  Filler text is built from
@@ -1061,7 +1061,7 @@ def main(argv=None) -> int:
         elif kind == "service-account":
             path = file_path(r, r.choice(["service-account.json", "gcp-key.json", "{w}-sa.json"]), used)
             lines, ln, value = service_account(r)
-            labels.append({"path": path, "line": ln + 1, "end_line": len(lines), "family": "cloud",
+            labels.append({"path": path, "line": ln + 1, "span": [1, len(lines)], "family": "cloud",
                            "provider": "gcp-service-account", "kind": "secret", "value": value})
         else:
             factory, names, _ = FORMATS[kind]
