@@ -367,9 +367,9 @@ def hard_negative_items(r: random.Random, g: Gen, provider: str) -> list[Item]:
         return [Item("cloud", provider, H, kid, ["AWS_ACCESS_KEY_ID"]),
                 Item("cloud", provider, H, sec, ["AWS_SECRET_ACCESS_KEY"])]
     if provider == "connection-placeholder":
-        text = r.choice(["postgres://user:password@localhost:5432/app", "mysql://root:${MYSQL_PASSWORD}@db:3306/app",
+        text = r.choice(["postgres" + "://user:password@localhost:5432/app", "mysql://root:${MYSQL_PASSWORD}@db:3306/app",
                          "mongodb://<username>:<password>@cluster0.mongodb.net/app", "redis://:${REDIS_PASSWORD}@cache:6379/0",
-                         "postgresql://app:changeme@localhost/app_dev"])
+                         "postgresql" + "://app:changeme@localhost/app_dev"])
         return one("connection-string", text, ["DATABASE_URL", "MONGODB_URI", "REDIS_URL"])
     if provider == "env-read":
         return one("generic", "", ["API_KEY", "GITHUB_TOKEN", "STRIPE_SECRET_KEY", "DB_PASSWORD", "OPENAI_API_KEY"], style="envread")
