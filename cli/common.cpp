@@ -49,6 +49,16 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_option("--color", options.colour, "Colour the text report: auto|always|never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   command.add_flag("-q,--quiet", options.quiet, "Do not print the summary line on stderr");
+  command
+      .add_option("--honeytokens", options.honeytokens,
+                  "Report sightings of the decoys in this registry (see `honeytoken mint`) as "
+                  "critical honeytoken findings; exit code 3")
+      ->type_name("FILE");
+  command
+      .add_option("--canary-accounts", options.canary_accounts,
+                  "Report AWS access key ids of these accounts (one 12-digit id per line) as "
+                  "canary sightings; exit code 3")
+      ->type_name("FILE");
 }
 
 Result<std::uint64_t> parse_size(std::string_view text) {
@@ -148,9 +158,12 @@ int finish_scan(const CommonOptions& options, const Summary& summary, Output& ou
       }
     }
     if (summary.errors > 0) line << "; " << summary.errors << " error(s)";
+    if (summary.honeytokens > 0) line << "; " << summary.honeytokens << " HONEYTOKEN sighting(s)";
     if (summary.partial) line << "; the scan is INCOMPLETE";
     std::cerr << line.str() << '\n';
   }
+  // A decoy's sighting is an incident: it outranks errors so that pipelines can page on it.
+  if (summary.honeytokens > 0) return kExitHoneytoken;
   if (summary.partial || write_failed) return kExitError;
   return summary.findings > 0 ? options.exit_code : kExitClean;
 }

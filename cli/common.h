@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/pipeline.h"
 #include "engine/reporter.h"
 #include "engine/result.h"
 #include "engine/rule_database.h"
@@ -31,6 +32,8 @@ struct CommonOptions {
   std::string colour = "auto";
   bool quiet = false;
   bool no_db_cache = false;
+  std::string honeytokens;      // --honeytokens FILE: the registry of planted decoys
+  std::string canary_accounts;  // --canary-accounts FILE: AWS account ids of canary keys
 };
 
 // Rule loading options shared by scans and `rules` subcommands.
@@ -42,6 +45,13 @@ Result<std::uint64_t> parse_size(std::string_view text);
 
 // Built-in rules plus --rules, compiled (through the disk cache unless --no-db-cache).
 Result<std::unique_ptr<RuleDatabase>> load_database(const CommonOptions& options);
+
+// What a scan command calls instead of load_database: the same database plus literal rules for
+// stored --honeytokens values that no rule matches, and `pipeline.annotate` set so that
+// sightings of decoys (--honeytokens, --canary-accounts) become honeytoken findings, which
+// finish_scan turns into exit code 3. Defined in cli/honeytoken_scan.cpp.
+Result<std::unique_ptr<RuleDatabase>> load_scan_database(const CommonOptions& options,
+                                                         PipelineOptions& pipeline);
 
 // Prints "leakhound: INPUT: REASON" on stderr, with control characters escaped.
 void print_problem(const std::string& input, const std::string& reason);

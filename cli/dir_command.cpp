@@ -77,7 +77,8 @@ int run_dir_command(const DirOptions& options) {
     }
   }
 
-  auto database = load_database(options.common);
+  PipelineOptions pipeline;
+  auto database = load_scan_database(options.common, pipeline);
   if (!database) {
     print_problem("leakhound", database.error().message);
     return kExitError;
@@ -91,7 +92,6 @@ int run_dir_command(const DirOptions& options) {
   RunInfo run{"dir", paths, &database.value()->rules(), options.common.show_secrets};
   Reporter& reporter = output.value()->reporter();
   reporter.begin(run);
-  PipelineOptions pipeline;
   pipeline.threads = options.common.threads;
   pipeline.on_problem = print_problem;
   Summary summary = run_pipeline(source, *database.value(), reporter, pipeline);

@@ -6,5 +6,7 @@ namespace leakhound {
 inline constexpr int kExitClean = 0;     // nothing found
 inline constexpr int kExitFindings = 1;  // findings (default; --exit-code changes it)
 inline constexpr int kExitError = 2;     // bad usage or config, or a partial scan
+// A planted decoy (honeytoken) was seen; outranks findings and errors.
+inline constexpr int kExitHoneytoken = 3;
 
 }  // namespace leakhound

@@ -9,6 +9,7 @@
 
 #include "cli/dir_command.h"
 #include "cli/exit_codes.h"
+#include "cli/honeytoken_command.h"
 #include "cli/rules_command.h"
 
 namespace {
@@ -22,7 +23,8 @@ std::string version_text() {
 
 constexpr const char* kExitCodeHelp =
     "Exit codes: 0 nothing found; 1 findings (see --exit-code); 2 error: bad usage, bad rules or "
-    "configuration, or a partial scan (an input could not be read or was too large).";
+    "configuration, or a partial scan (an input could not be read or was too large); 3 a "
+    "honeytoken (a planted decoy) was seen, which outranks 1 and 2.";
 
 }  // namespace
 
@@ -38,6 +40,8 @@ int main(int argc, char** argv) {
   leakhound::RulesOptions rules_options;
   leakhound::add_dir_command(app, dir_options);
   leakhound::add_rules_command(app, rules_options);
+  leakhound::HoneytokenOptions honeytoken_options;
+  leakhound::add_honeytoken_command(app, honeytoken_options);
 
   try {
     app.parse(argc, argv);
@@ -50,6 +54,12 @@ int main(int argc, char** argv) {
     CLI::App* rules = app.get_subcommand("rules");
     if (rules->got_subcommand("list")) return leakhound::run_rules_list(rules_options);
     if (rules->got_subcommand("check")) return leakhound::run_rules_check(rules_options);
+    if (CLI::App* honeytoken = app.get_subcommand("honeytoken"); honeytoken->parsed()) {
+      if (honeytoken->got_subcommand("mint"))
+        return leakhound::run_honeytoken_mint(honeytoken_options);
+      if (honeytoken->got_subcommand("list"))
+        return leakhound::run_honeytoken_list(honeytoken_options);
+    }
   } catch (const std::exception& error) {
     std::cerr << "leakhound: fatal: " << error.what() << '\n';
     return leakhound::kExitError;

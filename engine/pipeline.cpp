@@ -125,8 +125,10 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
     for (Finding& finding : item->findings) {
       finding.line += line_base;
       finding.end_line += line_base;
+      if (options.annotate) options.annotate(finding);
       if (options.keep && !options.keep(finding)) continue;
       ++summary.findings;
+      if (finding.honeytoken) ++summary.honeytokens;
       reporter.finding(finding);
     }
   };

@@ -22,6 +22,9 @@ struct PipelineOptions {
   std::function<void(const std::string& input, const std::string& reason)> on_problem;
   // Optional filter run on every finding before it reaches the reporter; false drops it.
   std::function<bool(const Finding&)> keep;
+  // Optional hook run on every finding before `keep` (same thread and order), to add what the
+  // engine cannot know, such as honeytoken annotations.
+  std::function<void(Finding&)> annotate;
 };
 
 Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& reporter,

@@ -13,6 +13,8 @@ struct Summary {
   std::uint64_t inputs_scanned = 0;  // files, blobs, layer entries or streams (chunks count once)
   std::uint64_t bytes_scanned = 0;
   std::uint64_t findings = 0;
+  // Findings that are sightings of planted decoys (honeytokens): exit code 3.
+  std::uint64_t honeytokens = 0;
   std::uint64_t errors = 0;                      // inputs that could not be read
   std::map<std::string, std::uint64_t> skipped;  // by reason ("binary", "too large", ...)
   bool partial = false;                          // some input was not scanned: exit code 2

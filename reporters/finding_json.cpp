@@ -26,14 +26,22 @@ nlohmann::ordered_json provenance_to_json(const Provenance& provenance) {
   return out;
 }
 
+nlohmann::ordered_json honeytoken_to_json(const HoneytokenMatch& honeytoken) {
+  return {{"id", honeytoken.id},
+          {"label", honeytoken.label},
+          {"planted_at", honeytoken.planted_at},
+          {"kind", honeytoken.kind}};
+}
+
 nlohmann::ordered_json finding_to_json(const Finding& finding, bool show_secrets) {
   const Rule& rule = *finding.rule;
   nlohmann::ordered_json out;
   out["rule_id"] = rule.id;
   out["rule_name"] = rule.name;
-  out["severity"] = to_string(rule.severity);
+  out["severity"] = to_string(effective_severity(finding));
   out["confidence"] = to_string(rule.confidence);
   out["tags"] = rule.tags;
+  if (finding.honeytoken) out["tags"].push_back("honeytoken");
   out["path"] = finding.provenance.path;
   out["line"] = finding.line;
   out["column"] = finding.column;
@@ -46,6 +54,7 @@ nlohmann::ordered_json finding_to_json(const Finding& finding, bool show_secrets
   out["line_text"] = display_snippet(finding, show_secrets);
   if (show_secrets) out["secret"] = finding.secret;
   out["provenance"] = provenance_to_json(finding.provenance);
+  if (finding.honeytoken) out["honeytoken"] = honeytoken_to_json(*finding.honeytoken);
   return out;
 }
 
@@ -54,6 +63,7 @@ nlohmann::ordered_json summary_to_json(const Summary& summary) {
   out["inputs_scanned"] = summary.inputs_scanned;
   out["bytes_scanned"] = summary.bytes_scanned;
   out["findings"] = summary.findings;
+  out["honeytokens"] = summary.honeytokens;
   out["errors"] = summary.errors;
   out["skipped"] = nlohmann::ordered_json::object();
   for (const auto& [reason, count] : summary.skipped)

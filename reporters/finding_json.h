@@ -13,6 +13,8 @@ namespace leakhound {
 nlohmann::ordered_json finding_to_json(const Finding& finding, bool show_secrets);
 nlohmann::ordered_json summary_to_json(const Summary& summary);
 nlohmann::ordered_json provenance_to_json(const Provenance& provenance);
+// {id, label, planted_at, kind} of a honeytoken sighting.
+nlohmann::ordered_json honeytoken_to_json(const HoneytokenMatch& honeytoken);
 
 // Serialises compactly; invalid UTF-8 (file names, snippets) becomes U+FFFD instead of throwing.
 std::string dump_json(const nlohmann::ordered_json& value, int indent = -1);

@@ -95,6 +95,9 @@ Json rule_to_sarif(const Rule& rule) {
   out["properties"] = {{"tags", tags},
                        {"precision", precision(rule.confidence)},
                        {"security-severity", security_severity(rule.severity)}};
+  // Literal rules compiled from the honeytoken registry match nothing but decoys.
+  if (std::find(rule.tags.begin(), rule.tags.end(), "honeytoken") != rule.tags.end())
+    out["properties"]["security-severity"] = "10.0";
   return out;
 }
 
@@ -164,18 +167,29 @@ void SarifReporter::finding(const Finding& finding) {
   result["ruleId"] = rule.id;
   if (auto it = rule_index_.find(rule.id); it != rule_index_.end())
     result["ruleIndex"] = it->second;
-  result["level"] = level(rule.severity);
-  result["message"] = {{"text", rule.name + " found in " + path + " (fingerprint " +
-                                    finding.fingerprint.substr(0, 16) + "). The secret is " +
-                                    (show_secrets_ ? "shown in the snippet." : "redacted.")}};
+  result["level"] = level(effective_severity(finding));
+  std::string message = rule.name + " found in " + path + " (fingerprint " +
+                        finding.fingerprint.substr(0, 16) + "). The secret is " +
+                        (show_secrets_ ? "shown in the snippet." : "redacted.");
+  if (finding.honeytoken) {
+    message = "HONEYTOKEN sighting: the decoy '" + finding.honeytoken->label + "' (planted at " +
+              finding.honeytoken->planted_at + ") was found. " + message;
+  }
+  result["message"] = {{"text", message}};
   result["locations"] =
       Json::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
   result["partialFingerprints"] = {{"secretFingerprint/v1", finding.fingerprint}};
-  Json properties = {{"severity", to_string(rule.severity)},
+  Json properties = {{"severity", to_string(effective_severity(finding))},
                      {"confidence", to_string(rule.confidence)},
                      {"entropy", rounded_entropy(finding.entropy)},
                      {"provenance", provenance_to_json(finding.provenance)}};
   if (show_secrets_) properties["secret"] = finding.secret;
+  if (finding.honeytoken) {
+    // A decoy's sighting is certain: the top of GitHub's scale, whatever the rule's severity.
+    properties["security-severity"] = "10.0";
+    properties["tags"] = Json::array({"security", "secret", "honeytoken"});
+    properties["honeytoken"] = honeytoken_to_json(*finding.honeytoken);
+  }
   result["properties"] = properties;
   out_ << (first_ ? "" : ",") << dump_json(result);
   first_ = false;

@@ -46,7 +46,18 @@ std::string TextReporter::paint(std::string_view text, std::string_view code) co
 
 void TextReporter::finding(const Finding& finding) {
   const Rule& rule = *finding.rule;
-  out_ << paint(std::string(to_string(rule.severity)), severity_colour(rule.severity)) << "  "
+  if (finding.honeytoken) {
+    // A banner of its own: a decoy's sighting is an incident, not a finding to triage.
+    out_ << paint("!!! HONEYTOKEN SIGHTING: a planted decoy was found; treat it as a breach",
+                  "1;41;97")
+         << '\n';
+    out_ << "  label " << printable(finding.honeytoken->label) << '\n';
+    out_ << "  planted at " << printable(finding.honeytoken->planted_at) << '\n';
+    out_ << "  token " << printable(finding.honeytoken->id) << " ("
+         << printable(finding.honeytoken->kind) << ")\n";
+  }
+  const Severity severity = effective_severity(finding);
+  out_ << paint(std::string(to_string(severity)), severity_colour(severity)) << "  "
        << paint(rule.name, "1") << "  [" << rule.id << "]\n";
   out_ << "  at    " << paint(printable(finding.provenance.path), "1") << ':' << finding.line << ':'
        << finding.column << '\n';
