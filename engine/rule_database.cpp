@@ -105,8 +105,8 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
 
   if (auto compiled = db->compile_confirm_codes(); !compiled) return compiled.error();
 
-  std::optional<std::filesystem::path> cache_file;
-  if (options.cache_dir) cache_file = *options.cache_dir / ("rules-" + db->cache_key() + ".hsdb");
+  db->cache_dir_ = options.cache_dir;
+  std::optional<std::filesystem::path> cache_file = db->cache_file(false);
   if (cache_file && db->load_cache(*cache_file)) {
     db->loaded_from_cache_ = true;
     return db;
@@ -119,6 +119,7 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
 
 RuleDatabase::~RuleDatabase() {
   if (block_database_) hs_free_database(block_database_);
+  if (stream_database_) hs_free_database(stream_database_);
   if (confirm_codes_) {
     for (std::size_t i = 0; i < rules_.size(); ++i)
       pcre2_code_free(confirm_codes_[i].code);
@@ -179,6 +180,36 @@ Result<void> RuleDatabase::analyse_widths() {
 }
 
 Result<void> RuleDatabase::compile_block_database() {
+  auto database = compile_database(HS_MODE_BLOCK);
+  if (!database) return database.error();
+  block_database_ = database.value();
+  return {};
+}
+
+Result<const hs_database*> RuleDatabase::stream_database() const {
+  std::call_once(stream_once_, [this] {
+    // Logically const: the streaming database is a cache of what the rules already determine.
+    auto* self = const_cast<RuleDatabase*>(this);
+    std::optional<std::filesystem::path> file = cache_file(true);
+    if (file && self->load_cache(*file, true)) return;
+    auto database = compile_database(HS_MODE_STREAM);
+    if (!database) {
+      stream_error_ = database.error();
+      return;
+    }
+    self->stream_database_ = database.value();
+    if (file) store_cache(*file, true);
+  });
+  if (stream_error_) return *stream_error_;
+  return static_cast<const hs_database*>(stream_database_);
+}
+
+std::optional<std::filesystem::path> RuleDatabase::cache_file(bool stream) const {
+  if (!cache_dir_) return std::nullopt;
+  return *cache_dir_ / ((stream ? "rules-stream-" : "rules-") + cache_key(stream) + ".hsdb");
+}
+
+Result<hs_database*> RuleDatabase::compile_database(unsigned mode) const {
   std::vector<std::string> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
@@ -192,14 +223,15 @@ Result<void> RuleDatabase::compile_block_database() {
     flags.push_back(kKeywordHsFlags);
     ids.push_back(static_cast<unsigned>(rules_.size() + k));
   }
-  if (patterns.empty()) return {};  // no rules: nothing to scan with
+  if (patterns.empty()) return nullptr;  // no rules: nothing to scan with
   std::vector<const char*> expressions;
   for (const std::string& pattern : patterns)
     expressions.push_back(pattern.c_str());
   hs_compile_error_t* error = nullptr;
+  hs_database_t* database = nullptr;
   if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr,
-                       &block_database_, &error) != HS_SUCCESS) {
+                       static_cast<unsigned>(expressions.size()), mode, nullptr, &database,
+                       &error) != HS_SUCCESS) {
     std::string reason = error ? error->message : "unknown error";
     int expression = error ? error->expression : -1;
     hs_free_compile_error(error);
@@ -209,7 +241,7 @@ Result<void> RuleDatabase::compile_block_database() {
     }
     return make_error("cannot compile the rule database: " + reason);
   }
-  return {};
+  return database;
 }
 
 const pcre2_real_code_8* RuleDatabase::confirm_code(std::size_t rule) const {
@@ -221,11 +253,12 @@ const pcre2_real_code_8* RuleDatabase::confirm_code(std::size_t rule) const {
   return entry.code;
 }
 
-std::string RuleDatabase::cache_key() const {
+std::string RuleDatabase::cache_key(bool stream) const {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   Sha256 hash;
   hash_field(hash, "leakhound-hsdb-v1");
+  if (stream) hash_field(hash, "stream-mode");
   hash_field(hash, rules_hash_);
   hash_field(hash, hs_version());
   hash.update(&platform.tune, sizeof platform.tune);
@@ -233,12 +266,12 @@ std::string RuleDatabase::cache_key() const {
   return to_hex(hash.finish());
 }
 
-bool RuleDatabase::load_cache(const std::filesystem::path& file) {
+bool RuleDatabase::load_cache(const std::filesystem::path& file, bool stream) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string_view view(bytes);
-  const std::string key = cache_key();
+  const std::string key = cache_key(stream);
   if (view.size() < sizeof kCacheMagic + key.size() ||
       std::memcmp(view.data(), kCacheMagic, sizeof kCacheMagic) != 0) {
     return false;
@@ -253,6 +286,13 @@ bool RuleDatabase::load_cache(const std::filesystem::path& file) {
     if (!read_raw(view, w.min) || !read_raw(view, w.max)) return false;
     if (w.min == 0 || w.min > kMaxMatchLength || w.max > kMaxMatchLength) return false;
   }
+  if (stream && (widths.size() != widths_.size() ||
+                 !std::equal(widths.begin(), widths.end(), widths_.begin(),
+                             [](const Widths& a, const Widths& b) {
+                               return a.min == b.min && a.max == b.max;
+                             }))) {
+    return false;
+  }
   std::uint64_t payload_size = 0;
   Sha256Digest digest{};
   if (!read_raw(view, payload_size) || !read_raw(view, digest)) return false;
@@ -262,22 +302,26 @@ bool RuleDatabase::load_cache(const std::filesystem::path& file) {
       hs_deserialize_database(view.data(), view.size(), &database) != HS_SUCCESS) {
     return false;
   }
+  if (stream) {
+    stream_database_ = database;
+    return true;
+  }
   widths_ = std::move(widths);
   block_database_ = database;
   return true;
 }
 
-void RuleDatabase::store_cache(const std::filesystem::path& file) const {
+void RuleDatabase::store_cache(const std::filesystem::path& file, bool stream_mode) const {
   std::string payload;
-  if (block_database_) {
+  if (const hs_database* database = stream_mode ? stream_database_ : block_database_) {
     char* serialized = nullptr;
     std::size_t size = 0;
-    if (hs_serialize_database(block_database_, &serialized, &size) != HS_SUCCESS) return;
+    if (hs_serialize_database(database, &serialized, &size) != HS_SUCCESS) return;
     payload.assign(serialized, size);
     std::free(serialized);
   }
   std::string out(kCacheMagic, sizeof kCacheMagic);
-  out += cache_key();
+  out += cache_key(stream_mode);
   append_raw(out, static_cast<std::uint32_t>(rules_.size()));
   for (const Widths& w : widths_) {
     append_raw(out, w.min);

@@ -8,6 +8,9 @@
 // database is cached on disk, keyed by the rules' hash, the Vectorscan version and the CPU
 // platform. A cache entry is verified (magic, key, length, SHA-256 of the payload) before use;
 // anything that does not verify is rebuilt and rewritten, never trusted.
+//
+// Stream commands also need a Vectorscan streaming-mode database of the same patterns (matches
+// across chunk boundaries); it is compiled on first request only and cached under its own key.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +50,9 @@ class RuleDatabase {
 
   const std::vector<Rule>& rules() const { return rules_; }
   const hs_database* block_database() const { return block_database_; }
+  // The streaming-mode database, compiled (or loaded from the cache) on first call; thread-safe.
+  // nullptr (not an error) when there are no rules.
+  Result<const hs_database*> stream_database() const;
 
   // Vectorscan pattern ids: [0, rules().size()) are rules, the rest keywords.
   std::size_t keyword_count() const { return keywords_.size(); }
@@ -81,9 +87,11 @@ class RuleDatabase {
   Result<void> compile_confirm_codes();
   Result<void> analyse_widths();
   Result<void> compile_block_database();
-  std::string cache_key() const;
-  bool load_cache(const std::filesystem::path& file);
-  void store_cache(const std::filesystem::path& file) const;
+  Result<hs_database*> compile_database(unsigned mode) const;
+  std::string cache_key(bool stream = false) const;
+  std::optional<std::filesystem::path> cache_file(bool stream) const;
+  bool load_cache(const std::filesystem::path& file, bool stream_mode = false);
+  void store_cache(const std::filesystem::path& file, bool stream_mode = false) const;
 
   std::vector<Rule> rules_;
   std::vector<std::string> keywords_;
@@ -91,6 +99,10 @@ class RuleDatabase {
   std::vector<Widths> widths_;
   std::unique_ptr<ConfirmCode[]> confirm_codes_;
   hs_database* block_database_ = nullptr;
+  hs_database* stream_database_ = nullptr;  // set once, under stream_once_
+  mutable std::once_flag stream_once_;
+  mutable std::optional<Error> stream_error_;
+  std::optional<std::filesystem::path> cache_dir_;
   std::string rules_hash_;
   bool loaded_from_cache_ = false;
 };

@@ -77,8 +77,11 @@ Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
     bool keyword_present =
         keywords.empty() || std::any_of(keywords.begin(), keywords.end(),
                                         [&](std::uint32_t k) { return keyword_seen_[k]; });
-    if (keyword_present)
-      confirm_rule(data, group->rule, &*group, &*group + (group_end - group), out);
+    std::uint64_t covered_until = 0;
+    if (keyword_present) {
+      confirm_rule(data, group->rule, &*group, &*group + (group_end - group), covered_until, false,
+                   out);
+    }
     group = group_end;
   }
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
@@ -88,14 +91,16 @@ Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
   return {};
 }
 
-void Scanner::confirm_rule(std::string_view data, std::uint32_t rule, const Hit* begin,
-                           const Hit* end, std::vector<Match>& out) {
+const Scanner::Hit* Scanner::confirm_rule(std::string_view data, std::uint32_t rule,
+                                          const Hit* begin, const Hit* end,
+                                          std::uint64_t& covered_until, bool more_data_follows,
+                                          std::vector<Match>& out) {
   const Rule& definition = database_.rules()[rule];
   const pcre2_code* code = database_.confirm_code(rule);
   const std::uint64_t min_width = database_.min_width(rule);
   const std::uint64_t max_width = database_.max_width(rule);
   const auto* subject = reinterpret_cast<PCRE2_SPTR>(data.data());
-  std::uint64_t covered_until = 0;  // end of the last confirmed match
+  const std::uint32_t match_options = more_data_follows ? PCRE2_PARTIAL_HARD : 0;
   for (const Hit* hit = begin; hit != end; ++hit) {
     const std::uint64_t hit_end = hit->end;
     if (hit_end <= covered_until || hit_end < min_width) continue;
@@ -104,8 +109,10 @@ void Scanner::confirm_rule(std::string_view data, std::uint32_t rule, const Hit*
     const std::uint64_t latest_start = hit_end - min_width;
     while (search_from <= latest_start) {
       pcre2_set_offset_limit(match_context_, latest_start);
-      int rc = pcre2_match(code, subject, data.size(), search_from, 0, match_data_, match_context_);
+      int rc = pcre2_match(code, subject, data.size(), search_from, match_options, match_data_,
+                           match_context_);
       if (rc == PCRE2_ERROR_NOMATCH) break;
+      if (rc == PCRE2_ERROR_PARTIAL) return hit;  // decided once more input arrives
       if (rc < 0) {
         ++stats_.confirm_failures;
         break;
@@ -136,6 +143,7 @@ void Scanner::confirm_rule(std::string_view data, std::uint32_t rule, const Hit*
       search_from = match_end;
     }
   }
+  return end;
 }
 
 }  // namespace leakhound

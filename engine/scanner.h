@@ -52,15 +52,21 @@ class Scanner {
   const ScannerStats& stats() const { return stats_; }
   const RuleDatabase& database() const { return database_; }
 
- private:
   struct Hit {  // 8 bytes: buffers are below 4 GiB
     std::uint32_t rule;
     std::uint32_t end;
   };
+  // Stage 2 for the hits [begin, end) of one rule, ordered by end, in `data`. Matches end after
+  // `covered_until`, which is advanced past each confirmed match. With `more_data_follows` (a
+  // stream's window), it stops at the first hit whose match could still grow with more input
+  // (PCRE2 partial match) and returns it; otherwise it returns `end`. StreamScanner shares this.
+  const Hit* confirm_rule(std::string_view data, std::uint32_t rule, const Hit* begin,
+                          const Hit* end, std::uint64_t& covered_until, bool more_data_follows,
+                          std::vector<Match>& out);
+
+ private:
   static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
                     unsigned int flags, void* context);
-  void confirm_rule(std::string_view data, std::uint32_t rule, const Hit* begin, const Hit* end,
-                    std::vector<Match>& out);
 
   const RuleDatabase& database_;
   hs_scratch* scratch_ = nullptr;

@@ -1,0 +1,190 @@
+// The stream scanner through its API: chunk boundaries at every offset, multi-line keys,
+// bounded memory, and redact's release rules.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/rule_loader.h"
+#include "engine/stream_scanner.h"
+#include "tests/support.h"
+
+using namespace leakhound;
+
+namespace {
+
+const RuleDatabase& builtin_database() {
+  static std::unique_ptr<RuleDatabase> database = [] {
+    auto rules = load_builtin_rules();
+    if (!rules) throw std::runtime_error(rules.error().message);
+    auto built = RuleDatabase::build(std::move(rules).value(), DatabaseOptions{});
+    if (!built) throw std::runtime_error(built.error().message);
+    return std::move(built).value();
+  }();
+  return *database;
+}
+
+std::unique_ptr<StreamScanner> open_stream(StreamOptions options = {}) {
+  Provenance provenance;
+  provenance.source = "stream";
+  provenance.path = "test";
+  auto scanner = StreamScanner::open(builtin_database(), provenance, options);
+  REQUIRE(scanner.ok());
+  return std::move(scanner).value();
+}
+
+// Feeds `text` in pieces of `read_size` bytes and returns every finding.
+std::vector<Finding> scan_in_pieces(std::string_view text, std::size_t read_size) {
+  auto scanner = open_stream();
+  std::vector<Finding> findings;
+  for (std::size_t at = 0; at < text.size(); at += read_size)
+    REQUIRE(scanner->feed(text.substr(at, read_size), findings).ok());
+  REQUIRE(scanner->finish(findings).ok());
+  return findings;
+}
+
+std::string pem_key(test::FakeSecrets& fake, int lines) {
+  std::string key = "-----BEGIN " + std::string("RSA PRIVATE") + " KEY-----\n";
+  const std::string alphabet = std::string(test::kBase62) + "+/";
+  for (int i = 0; i < lines; ++i)
+    key += fake.random_string(64, alphabet) + "\n";
+  return key + "-----END " + std::string("RSA PRIVATE") + " KEY-----";
+}
+
+// Redacts `text` fed in pieces of `read_size`, pausing after every piece when `pauses`.
+std::string redact(std::string_view text, std::size_t read_size, bool pauses,
+                   std::vector<Finding>* findings_out = nullptr) {
+  auto scanner = open_stream({true, MaskStyle::full});
+  std::vector<Finding> findings;
+  std::string out;
+  for (std::size_t at = 0; at < text.size(); at += read_size) {
+    REQUIRE(scanner->feed(text.substr(at, read_size), findings).ok());
+    scanner->release(scanner->releasable(pauses), out);
+  }
+  REQUIRE(scanner->finish(findings).ok());
+  scanner->release(scanner->releasable(false), out);
+  if (findings_out) *findings_out = findings;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("regression: secret split across read boundaries at every offset", "[stream]") {
+  test::FakeSecrets fake;
+  const std::string secret = fake.github_classic();
+  const std::string prefix = "2024-05-01 INFO first line\nuser token=";
+  const std::string text = prefix + secret + " end\nlast line\n";
+  for (std::size_t read_size = 1; read_size <= prefix.size() + secret.size() + 2; ++read_size) {
+    INFO("read size " << read_size);
+    auto findings = scan_in_pieces(text, read_size);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].secret == secret);
+    CHECK(findings[0].offset == prefix.size());
+    CHECK(findings[0].line == 2);
+    CHECK(findings[0].provenance.path == "test");
+  }
+}
+
+TEST_CASE("a secret at the very end of the stream is found when it closes", "[stream]") {
+  test::FakeSecrets fake;
+  const std::string secret = fake.aws_access_key_id();
+  auto findings = scan_in_pieces("key " + secret, 3);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].secret == secret);
+}
+
+TEST_CASE("a PEM private key spanning many lines is found across small reads", "[stream]") {
+  test::FakeSecrets fake;
+  const std::string key = pem_key(fake, 20);
+  const std::string text = "line one\nline two\n" + key + "\ntrailer\n";
+  for (std::size_t read_size : {1, 7, 64, 4096}) {
+    auto findings = scan_in_pieces(text, read_size);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].rule->id.find("private-key") != std::string::npos);
+    CHECK(findings[0].line == 3);
+    CHECK(findings[0].end_line == 24);
+  }
+}
+
+TEST_CASE("memory per stream is bounded on one endless line", "[stream]") {
+  auto scanner = open_stream();
+  std::vector<Finding> findings;
+  const std::string block(1 << 20, 'a');
+  std::size_t most = 0;
+  for (int i = 0; i < 32; ++i) {
+    REQUIRE(scanner->feed(block, findings).ok());
+    most = std::max(most, scanner->retained_bytes());
+  }
+  CHECK(most < 1024 * 1024);
+  CHECK(findings.empty());
+  CHECK(scanner->bytes_fed() == 32u << 20);
+}
+
+TEST_CASE("findings are reported before the stream ends", "[stream]") {
+  test::FakeSecrets fake;
+  auto scanner = open_stream();
+  std::vector<Finding> findings;
+  REQUIRE(scanner->feed("token " + fake.slack_bot() + "\n", findings).ok());
+  CHECK(findings.size() == 1);
+}
+
+TEST_CASE("redact masks secrets and passes every other byte through", "[stream][redact]") {
+  test::FakeSecrets fake;
+  std::string binary;
+  for (int i = 0; i < 256; ++i)
+    binary += static_cast<char>(i);
+  const std::string secret = fake.github_classic();
+  const std::string text = "clean \xff\xfe invalid utf-8\n" + binary + "\nuse " + secret +
+                           " now\n" + pem_key(fake, 4) + "\nno newline at end";
+  for (std::size_t read_size : {1, 5, 100, 100000}) {
+    for (bool pauses : {false, true}) {
+      INFO("read size " << read_size << " pauses " << pauses);
+      std::vector<Finding> findings;
+      const std::string out = redact(text, read_size, pauses, &findings);
+      REQUIRE(out.size() == text.size());
+      REQUIRE(findings.size() == 2);
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool in_secret = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+          return i >= f.offset && i < f.end_offset;
+        });
+        if (!in_secret || text[i] == '\n') {
+          REQUIRE(out[i] == text[i]);
+        } else {
+          REQUIRE(out[i] == '*');
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("redact holds back an open PEM block at a pause", "[stream][redact]") {
+  test::FakeSecrets fake;
+  const std::string key = pem_key(fake, 6);
+  const std::size_t half = key.find('\n', key.size() / 2) + 1;
+  auto scanner = open_stream({true, MaskStyle::full});
+  std::vector<Finding> findings;
+  std::string out;
+  REQUIRE(scanner->feed("before\n" + key.substr(0, half), findings).ok());
+  scanner->release(scanner->releasable(true), out);
+  CHECK(out == "before\n");  // the key's first lines could still become a secret
+  REQUIRE(scanner->feed(key.substr(half) + "\nafter\n", findings).ok());
+  scanner->release(scanner->releasable(true), out);
+  CHECK(findings.size() == 1);
+  CHECK(out.size() == 7 + key.size() + 7);
+  CHECK(out.find(key.substr(40, 20)) == std::string::npos);
+  CHECK(out.starts_with("before\n-----BEGIN"));
+  CHECK(out.ends_with("-----\nafter\n"));
+}
+
+TEST_CASE("partial masks keep the provider prefix", "[stream][redact]") {
+  test::FakeSecrets fake;
+  const std::string secret = fake.github_classic();
+  auto scanner = open_stream({true, MaskStyle::partial});
+  std::vector<Finding> findings;
+  std::string out;
+  REQUIRE(scanner->feed("t " + secret + "\n", findings).ok());
+  REQUIRE(scanner->finish(findings).ok());
+  scanner->release(scanner->releasable(false), out);
+  CHECK(out == "t " + secret.substr(0, 4) + std::string(secret.size() - 4, '*') + "\n");
+}
