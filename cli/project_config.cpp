@@ -50,4 +50,14 @@ Result<ProjectConfig> load_project_config(const std::filesystem::path& file) {
   return config;
 }
 
+Result<ProjectConfig> find_project_config(const std::string& explicit_file, bool no_config,
+                                          const std::filesystem::path& root) {
+  if (no_config) return ProjectConfig{};
+  if (!explicit_file.empty()) return load_project_config(explicit_file);
+  std::error_code error;
+  const auto candidate = root / kProjectConfigName;
+  if (std::filesystem::is_regular_file(candidate, error)) return load_project_config(candidate);
+  return ProjectConfig{};
+}
+
 }  // namespace leakhound

@@ -21,4 +21,9 @@ inline constexpr const char* kProjectConfigName = ".leakhound.toml";
 
 Result<ProjectConfig> load_project_config(const std::filesystem::path& file);
 
+// The configuration a scan uses: `explicit_file` (--config) if given, else .leakhound.toml in
+// `root` if there is one, else none (also with --no-config).
+Result<ProjectConfig> find_project_config(const std::string& explicit_file, bool no_config,
+                                          const std::filesystem::path& root);
+
 }  // namespace leakhound
