@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/honeytoken_command.h"
 #include "cli/rules_command.h"
+#include "cli/stream_command.h"
 
 namespace {
 
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
   leakhound::RulesOptions rules_options;
   leakhound::add_dir_command(app, dir_options);
   leakhound::add_rules_command(app, rules_options);
+  leakhound::StreamCommandOptions stream_options;
+  leakhound::RedactOptions redact_options;
+  leakhound::add_stream_command(app, stream_options);
+  leakhound::add_redact_command(app, redact_options);
   leakhound::HoneytokenOptions honeytoken_options;
   leakhound::add_honeytoken_command(app, honeytoken_options);
 
@@ -51,6 +56,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("dir")) return leakhound::run_dir_command(dir_options);
+    if (app.got_subcommand("stream")) return leakhound::run_stream_command(stream_options);
+    if (app.got_subcommand("redact")) return leakhound::run_redact_command(redact_options);
     CLI::App* rules = app.get_subcommand("rules");
     if (rules->got_subcommand("list")) return leakhound::run_rules_list(rules_options);
     if (rules->got_subcommand("check")) return leakhound::run_rules_check(rules_options);

@@ -1,0 +1,344 @@
+#include "cli/stream_command.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cli/exit_codes.h"
+#include "engine/stream_scanner.h"
+#include "sources/json_record.h"
+#include "sources/stream_input.h"
+
+namespace leakhound {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_stop_signal(int) {
+  g_stop.store(true);
+}
+
+constexpr std::size_t kReadSize = 256 * 1024;
+// A JSON record longer than this is scanned as text (constant memory whatever the line length).
+constexpr std::size_t kMaxRecord = 1024 * 1024;
+
+// Keeps only the options that mean something for a stream (no format, threads or colour, and
+// nothing that these commands do not honour).
+void remove_options(CLI::App& command, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    if (CLI::Option* option = command.get_option_no_throw(name)) command.remove_option(option);
+  }
+}
+
+// Serialises findings of all streams onto the one output, flushing each.
+class FindingSink {
+ public:
+  explicit FindingSink(Reporter& reporter) : reporter_(reporter) {}
+  void emit(std::vector<Finding>& findings) {
+    if (findings.empty()) return;
+    std::lock_guard lock(mutex_);
+    for (const Finding& finding : findings)
+      reporter_.finding(finding);
+    count_ += findings.size();
+    findings.clear();
+  }
+  std::uint64_t count() const { return count_; }
+
+ private:
+  Reporter& reporter_;
+  std::mutex mutex_;
+  std::uint64_t count_ = 0;
+};
+
+struct StreamResult {
+  std::uint64_t bytes = 0;
+  std::string error;
+};
+
+// One input, one thread: text lines go through a StreamScanner; JSON records (--json-lines, or
+// a first line that is a JSON object) through a JsonRecordScanner, one line at a time.
+class StreamWorker {
+ public:
+  StreamWorker(const RuleDatabase& database, StreamInput& input, FindingSink& sink, bool json_lines)
+      : database_(database), input_(input), sink_(sink), json_(json_lines), decided_(json_lines) {
+    provenance_.source = "stream";
+    provenance_.path = input.name();
+  }
+
+  StreamResult run() {
+    StreamResult result;
+    std::vector<char> buffer(kReadSize);
+    if (auto opened = restart(); !opened) return {0, opened.error().message};
+    while (true) {
+      std::size_t size = 0;
+      const StreamInput::Event event = input_.read(buffer, size, g_stop);
+      if (event == StreamInput::Event::data) {
+        result.bytes += size;
+        if (auto fed = feed({buffer.data(), size}); !fed)
+          return {result.bytes, fed.error().message};
+      } else if (event == StreamInput::Event::reset || event == StreamInput::Event::end) {
+        if (auto done = finish(); !done) return {result.bytes, done.error().message};
+        if (event == StreamInput::Event::end) break;
+        if (auto opened = restart(); !opened) return {result.bytes, opened.error().message};
+      }
+    }
+    result.error = input_.error();
+    return result;
+  }
+
+ private:
+  Result<void> restart() {
+    auto scanner = StreamScanner::open(database_, provenance_);
+    if (!scanner) return scanner.error();
+    text_ = std::move(scanner).value();
+    offset_ = 0;
+    line_number_ = 1;
+    line_.clear();
+    long_line_ = false;
+    return {};
+  }
+
+  Result<void> feed(std::string_view bytes) {
+    if (decided_ && !json_) return feed_text(bytes);
+    while (!bytes.empty()) {
+      const std::size_t newline = bytes.find('\n');
+      const std::string_view part =
+          bytes.substr(0, newline == std::string_view::npos ? bytes.size() : newline + 1);
+      bytes.remove_prefix(part.size());
+      if (auto taken = take_line_part(part, newline != std::string_view::npos); !taken)
+        return taken;
+      if (decided_ && !json_) return feed_text(bytes);  // auto-detection chose text
+    }
+    return {};
+  }
+
+  Result<void> feed_text(std::string_view bytes) {
+    std::vector<Finding> findings;
+    auto fed = text_->feed(bytes, findings);
+    sink_.emit(findings);
+    return fed;
+  }
+
+  // JSON mode: collects a line; a complete one is scanned as a record (or as text).
+  Result<void> take_line_part(std::string_view part, bool complete) {
+    if (!long_line_ && line_.size() + part.size() > kMaxRecord) {
+      if (!decided_) {  // a first line this long is not a log record: scan as text
+        decided_ = true;
+        json_ = false;
+        auto fed = feed_text(line_);
+        line_.clear();
+        if (!fed) return fed;
+        return feed_text(part);
+      }
+      // Too long for a record: this line is scanned as text by a stream of its own.
+      long_line_ = true;
+      auto scanner = StreamScanner::open(database_, provenance_);
+      if (!scanner) return scanner.error();
+      long_scanner_ = std::move(scanner).value();
+      long_line_start_ = offset_;
+      if (auto fed = feed_long(line_); !fed) return fed;
+      line_.clear();
+    }
+    if (long_line_) {
+      if (auto fed = feed_long(part); !fed) return fed;
+    } else {
+      line_.append(part);
+    }
+    if (!complete) return {};
+    if (long_line_) {
+      std::vector<Finding> findings;
+      auto done = long_scanner_->finish(findings);
+      relocate(findings);
+      sink_.emit(findings);
+      long_line_ = false;
+      long_scanner_.reset();
+      offset_ = long_line_start_ + long_scanner_bytes_;
+      long_scanner_bytes_ = 0;
+      ++line_number_;
+      return done;
+    }
+    std::string_view record(line_);
+    if (!record.empty() && record.back() == '\n') record.remove_suffix(1);
+    if (!decided_) {
+      decided_ = true;
+      json_ = JsonRecordScanner::is_json_object(record);
+      if (!json_) {
+        std::string first = std::move(line_);
+        line_.clear();
+        return feed_text(first);
+      }
+    }
+    scan_record(record);
+    offset_ += line_.size();
+    ++line_number_;
+    line_.clear();
+    return {};
+  }
+
+  Result<void> feed_long(std::string_view bytes) {
+    std::vector<Finding> findings;
+    long_scanner_bytes_ += bytes.size();
+    auto fed = long_scanner_->feed(bytes, findings);
+    relocate(findings);
+    sink_.emit(findings);
+    return fed;
+  }
+
+  void relocate(std::vector<Finding>& findings) const {
+    for (Finding& finding : findings) {
+      finding.offset += long_line_start_;
+      finding.end_offset += long_line_start_;
+      finding.line += line_number_ - 1;
+      finding.end_line += line_number_ - 1;
+    }
+  }
+
+  void scan_record(std::string_view record) {
+    if (!records_) records_ = std::make_unique<JsonRecordScanner>(database_);
+    std::vector<Finding> findings;
+    if (!records_->scan(record, line_number_, offset_, provenance_, findings)) {
+      // Not JSON (a stray text line): scan its bytes as they are.
+      auto scanner = StreamScanner::open(database_, provenance_);
+      if (scanner) {
+        (void)scanner.value()->feed(record, findings);
+        (void)scanner.value()->finish(findings);
+        for (Finding& finding : findings) {
+          finding.offset += offset_;
+          finding.end_offset += offset_;
+          finding.line += line_number_ - 1;
+          finding.end_line += line_number_ - 1;
+        }
+      }
+    }
+    sink_.emit(findings);
+  }
+
+  Result<void> finish() {
+    if ((!decided_ || json_) && (!line_.empty() || long_line_)) {
+      if (auto last = take_line_part({}, true); !last) return last;  // a last line without \n
+    }
+    if (!decided_ || json_) return {};
+    std::vector<Finding> findings;
+    auto done = text_->finish(findings);
+    sink_.emit(findings);
+    return done;
+  }
+
+  const RuleDatabase& database_;
+  StreamInput& input_;
+  FindingSink& sink_;
+  Provenance provenance_;
+  bool json_;
+  bool decided_;
+  std::unique_ptr<StreamScanner> text_;
+  std::unique_ptr<JsonRecordScanner> records_;
+  std::string line_;
+  std::uint64_t offset_ = 0;  // JSON mode: offset of line_'s first byte
+  std::uint64_t line_number_ = 1;
+  bool long_line_ = false;
+  std::unique_ptr<StreamScanner> long_scanner_;
+  std::uint64_t long_line_start_ = 0;
+  std::uint64_t long_scanner_bytes_ = 0;
+};
+
+}  // namespace
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocked read or write returns EINTR
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a closed output pipe becomes EPIPE, handled where we write
+}
+
+const std::atomic<bool>& stop_requested() {
+  return g_stop;
+}
+
+void add_stream_command(CLI::App& app, StreamCommandOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "stream", "Scan log streams (files or stdin); print findings as JSON lines as they happen");
+  command->add_option("inputs", options.inputs, "Files to scan in parallel; - is stdin (default)")
+      ->type_name("FILE|-");
+  add_common_options(*command, options.common);
+  remove_options(*command,
+                 {"--format", "--threads", "--color", "--honeytokens", "--canary-accounts"});
+  command->add_flag("-F,--follow", options.follow,
+                    "Follow the files like tail -F: wait for appends, survive rotation and "
+                    "truncation; stop with SIGINT or SIGTERM");
+  command->add_flag("--json-lines", options.json_lines,
+                    "Each line is a JSON record: scan its string values, report the field path "
+                    "and the record's timestamp (default: when the first line is a JSON object)");
+}
+
+int run_stream_command(const StreamCommandOptions& options) {
+  std::vector<std::string> inputs = options.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  CommonOptions common = options.common;
+  common.format = "jsonl";
+  auto database = load_database(common);
+  if (!database) {
+    print_problem("leakhound", database.error().message);
+    return kExitError;
+  }
+  if (auto stream_database = database.value()->stream_database(); !stream_database) {
+    print_problem("leakhound", stream_database.error().message);
+    return kExitError;
+  }
+  auto output = Output::open(common);
+  if (!output) {
+    print_problem("leakhound", output.error().message);
+    return kExitError;
+  }
+  install_stop_handlers();
+  const auto started = std::chrono::steady_clock::now();
+  Reporter& reporter = output.value()->reporter();
+  reporter.begin({"stream", inputs, &database.value()->rules(), common.show_secrets});
+  FindingSink sink(reporter);
+  Summary summary;
+  summary.rules = database.value()->rules().size();
+  summary.threads = static_cast<unsigned>(inputs.size());
+  std::mutex summary_mutex;
+  auto note_problem = [&](const std::string& input, const std::string& reason) {
+    std::lock_guard lock(summary_mutex);
+    ++summary.errors;
+    summary.partial = true;
+    if (summary.problems.size() < Summary::kMaxProblems)
+      summary.problems.emplace_back(input, reason);
+    print_problem(input, reason);
+  };
+  auto scan_one = [&](const std::string& path) {
+    auto input = StreamInput::open(path, options.follow);
+    if (!input) {
+      note_problem(path, input.error().message);
+      return;
+    }
+    StreamWorker worker(*database.value(), *input.value(), sink, options.json_lines);
+    StreamResult result = worker.run();
+    {
+      std::lock_guard lock(summary_mutex);
+      summary.bytes_scanned += result.bytes;
+      ++summary.inputs_scanned;
+    }
+    if (!result.error.empty()) note_problem(input.value()->name(), result.error);
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < inputs.size(); ++i)
+    threads.emplace_back(scan_one, inputs[i]);
+  scan_one(inputs[0]);
+  for (std::thread& thread : threads)
+    thread.join();
+  summary.findings = sink.count();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  reporter.end(summary);
+  return finish_scan(common, summary, *output.value());
+}
+
+}  // namespace leakhound

@@ -1,0 +1,118 @@
+#include "sources/json_record.h"
+
+#include <simdjson.h>
+
+#include <string>
+
+namespace leakhound {
+
+struct JsonRecordScanner::State {
+  explicit State(const RuleDatabase& database) : scanner(database) {}
+  Scanner scanner;
+  simdjson::dom::parser parser;
+  std::vector<Match> matches;
+};
+
+namespace {
+
+struct Walk {
+  Scanner& scanner;
+  std::vector<Match>& matches;
+  const Provenance& base;
+  std::uint64_t line_number;
+  std::uint64_t record_offset;
+  std::string timestamp;
+  std::vector<Finding>& out;
+
+  void value(simdjson::dom::element element, std::string& path) {
+    switch (element.type()) {
+      case simdjson::dom::element_type::OBJECT: {
+        simdjson::dom::object object;
+        if (element.get_object().get(object)) break;
+        for (auto field : object) {
+          const std::size_t size = path.size();
+          if (!path.empty()) path += '.';
+          path += field.key;
+          value(field.value, path);
+          path.resize(size);
+        }
+        break;
+      }
+      case simdjson::dom::element_type::ARRAY: {
+        simdjson::dom::array array;
+        if (element.get_array().get(array)) break;
+        std::size_t index = 0;
+        for (auto item : array) {
+          const std::size_t size = path.size();
+          path += "[" + std::to_string(index++) + "]";
+          value(item, path);
+          path.resize(size);
+        }
+        break;
+      }
+      case simdjson::dom::element_type::STRING: {
+        std::string_view text;
+        if (!element.get_string().get(text)) string(text, path);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  void string(std::string_view text, const std::string& path) {
+    matches.clear();
+    if (!scanner.scan(text, matches) || matches.empty()) return;
+    Provenance provenance = base;
+    provenance.fields.emplace_back("field", path);
+    provenance.fields.emplace_back("record_offset", std::to_string(record_offset));
+    if (!timestamp.empty()) provenance.fields.emplace_back("timestamp", timestamp);
+    const std::size_t first = out.size();
+    locate_findings(text, matches, scanner.database().rules(), 0, 0, provenance, out);
+    for (std::size_t i = first; i < out.size(); ++i) {
+      out[i].line = line_number;  // the record's line; the value's own lines do not exist
+      out[i].end_line = line_number;
+    }
+  }
+};
+
+}  // namespace
+
+JsonRecordScanner::JsonRecordScanner(const RuleDatabase& database)
+    : state_(std::make_unique<State>(database)) {}
+
+JsonRecordScanner::~JsonRecordScanner() = default;
+
+bool JsonRecordScanner::is_json_object(std::string_view line) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element element;
+  return !parser.parse(simdjson::padded_string(line)).get(element) &&
+         element.type() == simdjson::dom::element_type::OBJECT;
+}
+
+bool JsonRecordScanner::scan(std::string_view line, std::uint64_t line_number,
+                             std::uint64_t record_offset, const Provenance& provenance,
+                             std::vector<Finding>& out) {
+  simdjson::dom::element record;
+  if (state_->parser.parse(simdjson::padded_string(line)).get(record) ||
+      record.type() != simdjson::dom::element_type::OBJECT) {
+    return false;
+  }
+  Walk walk{state_->scanner, state_->matches, provenance, line_number, record_offset, {}, out};
+  for (const char* key : {"timestamp", "ts", "@timestamp"}) {
+    simdjson::dom::element stamp;
+    if (record[key].get(stamp)) continue;
+    std::string_view text;
+    if (!stamp.get_string().get(text)) {
+      walk.timestamp = std::string(text);
+    } else {
+      walk.timestamp = simdjson::minify(stamp);
+    }
+    break;
+  }
+  std::string path;
+  walk.value(record, path);
+  return true;
+}
+
+}  // namespace leakhound
