@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -37,21 +38,28 @@ void remove_options(CLI::App& command, std::initializer_list<const char*> names)
 // Serialises findings of all streams onto the one output, flushing each.
 class FindingSink {
  public:
-  explicit FindingSink(Reporter& reporter) : reporter_(reporter) {}
+  FindingSink(Reporter& reporter, std::function<void(Finding&)> annotate)
+      : reporter_(reporter), annotate_(std::move(annotate)) {}
   void emit(std::vector<Finding>& findings) {
     if (findings.empty()) return;
     std::lock_guard lock(mutex_);
-    for (const Finding& finding : findings)
+    for (Finding& finding : findings) {
+      if (annotate_) annotate_(finding);  // honeytoken sightings (--honeytokens)
+      if (finding.honeytoken) ++honeytokens_;
       reporter_.finding(finding);
+    }
     count_ += findings.size();
     findings.clear();
   }
   std::uint64_t count() const { return count_; }
+  std::uint64_t honeytokens() const { return honeytokens_; }
 
  private:
   Reporter& reporter_;
+  std::function<void(Finding&)> annotate_;
   std::mutex mutex_;
   std::uint64_t count_ = 0;
+  std::uint64_t honeytokens_ = 0;
 };
 
 struct StreamResult {
@@ -267,8 +275,7 @@ void add_stream_command(CLI::App& app, StreamCommandOptions& options) {
   command->add_option("inputs", options.inputs, "Files to scan in parallel; - is stdin (default)")
       ->type_name("FILE|-");
   add_common_options(*command, options.common);
-  remove_options(*command,
-                 {"--format", "--threads", "--color", "--honeytokens", "--canary-accounts"});
+  remove_options(*command, {"--format", "--threads", "--color"});
   command->add_flag("-F,--follow", options.follow,
                     "Follow the files like tail -F: wait for appends, survive rotation and "
                     "truncation; stop with SIGINT or SIGTERM");
@@ -282,7 +289,8 @@ int run_stream_command(const StreamCommandOptions& options) {
   if (inputs.empty()) inputs.push_back("-");
   CommonOptions common = options.common;
   common.format = "jsonl";
-  auto database = load_database(common);
+  PipelineOptions hooks;  // only its honeytoken annotation is used: streams run their own threads
+  auto database = load_scan_database(common, hooks);
   if (!database) {
     print_problem("leakhound", database.error().message);
     return kExitError;
@@ -300,7 +308,7 @@ int run_stream_command(const StreamCommandOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   Reporter& reporter = output.value()->reporter();
   reporter.begin({"stream", inputs, &database.value()->rules(), common.show_secrets});
-  FindingSink sink(reporter);
+  FindingSink sink(reporter, hooks.annotate);
   Summary summary;
   summary.rules = database.value()->rules().size();
   summary.threads = static_cast<unsigned>(inputs.size());
@@ -335,6 +343,7 @@ int run_stream_command(const StreamCommandOptions& options) {
   for (std::thread& thread : threads)
     thread.join();
   summary.findings = sink.count();
+  summary.honeytokens = sink.honeytokens();
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reporter.end(summary);

@@ -106,7 +106,7 @@ std::string_view honeytoken_rule_id(HoneytokenKind kind) {
     case HoneytokenKind::npm:
       return "npm-access-token";
     case HoneytokenKind::openai:
-      return "openai-api-key";
+      return "openai-project-key";
     case HoneytokenKind::generic:
       return "";
   }
