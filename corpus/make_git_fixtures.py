@@ -80,7 +80,7 @@ class Repo:
 def build_history(root, tokens):
     repo = Repo(os.path.join(root, "history"))
     commits = {}
-    repo.write("settings.py", f'DEBUG = False\ntoken = "{tokens["github_1"]}"\n')
+    repo.write("settings.py", f'DEBUG = False\n# pasted by mistake: {tokens["github_1"]}\n')
     commits["add_token"] = repo.commit("add settings with a token")
     repo.write("settings.py", "DEBUG = False\ntoken = os.environ['TOKEN']\n")
     commits["remove_token"] = repo.commit("read the token from the environment")

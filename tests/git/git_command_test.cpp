@@ -43,7 +43,8 @@ const Fixtures& fixtures() {
 // "rule path:line" for each finding, in output order.
 std::vector<std::string> summarise(const CommandResult& result) {
   std::vector<std::string> out;
-  for (const auto& finding : nlohmann::json::parse(result.out)["findings"]) {
+  const auto document = nlohmann::json::parse(result.out);
+  for (const auto& finding : document["findings"]) {
     out.push_back(finding["rule_id"].get<std::string>() + " " + finding["path"].get<std::string>() +
                   ":" + std::to_string(finding["line"].get<int>()));
   }
@@ -51,7 +52,8 @@ std::vector<std::string> summarise(const CommandResult& result) {
 }
 
 nlohmann::json find(const CommandResult& result, const std::string& path) {
-  for (const auto& finding : nlohmann::json::parse(result.out)["findings"]) {
+  const auto document = nlohmann::json::parse(result.out);
+  for (const auto& finding : document["findings"]) {
     if (finding["path"] == path) return finding;
   }
   FAIL("no finding at " << path);
