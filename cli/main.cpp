@@ -9,6 +9,7 @@
 
 #include "cli/dir_command.h"
 #include "cli/exit_codes.h"
+#include "cli/git_command.h"
 #include "cli/honeytoken_command.h"
 #include "cli/rules_command.h"
 #include "cli/stream_command.h"
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   leakhound::DirOptions dir_options;
   leakhound::RulesOptions rules_options;
   leakhound::add_dir_command(app, dir_options);
+  leakhound::GitCommandOptions git_options;
+  leakhound::add_git_command(app, git_options);
   leakhound::add_rules_command(app, rules_options);
   leakhound::StreamCommandOptions stream_options;
   leakhound::RedactOptions redact_options;
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("dir")) return leakhound::run_dir_command(dir_options);
     if (app.got_subcommand("stream")) return leakhound::run_stream_command(stream_options);
     if (app.got_subcommand("redact")) return leakhound::run_redact_command(redact_options);
+    if (app.got_subcommand("git")) return leakhound::run_git_command(git_options);
     CLI::App* rules = app.get_subcommand("rules");
     if (rules->got_subcommand("list")) return leakhound::run_rules_list(rules_options);
     if (rules->got_subcommand("check")) return leakhound::run_rules_check(rules_options);

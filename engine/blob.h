@@ -13,22 +13,26 @@
 
 namespace leakhound {
 
-// An owned byte buffer that is not zero-filled on allocation (inputs are read straight into it).
+// The bytes to scan: either an owned buffer that is not zero-filled on allocation (inputs are
+// read straight into it), or a view of memory that `owner` keeps alive (a libgit2 blob), which
+// avoids copying every object of a repository.
 class Buffer {
  public:
   Buffer() = default;
-  explicit Buffer(std::size_t size) : bytes_(new char[size]), size_(size) {}
-  char* data() { return bytes_.get(); }
-  const char* data() const { return bytes_.get(); }
-  std::size_t size() const { return size_; }
+  explicit Buffer(std::size_t size) : bytes_(new char[size]), view_(bytes_.get(), size) {}
+  Buffer(std::string_view borrowed, std::shared_ptr<void> owner)
+      : owner_(std::move(owner)), view_(borrowed) {}
+  char* data() { return bytes_.get(); }  // owned buffers only
+  std::size_t size() const { return view_.size(); }
   void shrink(std::size_t size) {
-    if (size < size_) size_ = size;
+    if (size < view_.size()) view_ = view_.substr(0, size);
   }
-  std::string_view view() const { return {bytes_.get(), size_}; }
+  std::string_view view() const { return view_; }
 
  private:
   std::unique_ptr<char[]> bytes_;
-  std::size_t size_ = 0;
+  std::shared_ptr<void> owner_;
+  std::string_view view_;
 };
 
 struct ChunkInfo {

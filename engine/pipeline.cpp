@@ -96,6 +96,13 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
   };
   auto output_stage = [&](ScannedItem* raw_item) {
     std::unique_ptr<ScannedItem> item(raw_item);
+    struct ProgressOnReturn {
+      const PipelineOptions& options;
+      const Summary& summary;
+      ~ProgressOnReturn() {
+        if (options.on_progress) options.on_progress(summary);
+      }
+    } progress_on_return{options, summary};
     LoadResult& load = item->load;
     switch (load.status) {
       case LoadResult::Status::failed:

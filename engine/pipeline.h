@@ -22,6 +22,8 @@ struct PipelineOptions {
   std::function<void(const std::string& input, const std::string& reason)> on_problem;
   // Optional filter run on every finding before it reaches the reporter; false drops it.
   std::function<bool(const Finding&)> keep;
+  // Optional: called from the output stage after each item with the running totals.
+  std::function<void(const Summary&)> on_progress;
   // Optional hook run on every finding before `keep` (same thread and order), to add what the
   // engine cannot know, such as honeytoken annotations.
   std::function<void(Finding&)> annotate;
