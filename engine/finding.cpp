@@ -72,6 +72,7 @@ void locate_findings(std::string_view data, const std::vector<Match>& matches,
         std::string(data.substr(match.secret_start, match.secret_end - match.secret_start));
     finding.fingerprint = fingerprint(finding.rule->id, finding.secret);
     finding.entropy = match.entropy;
+    finding.confidence = match.confidence.value_or(finding.rule->confidence);
     finding.offset = base_offset + match.secret_start;
     finding.end_offset = base_offset + match.secret_end;
 

@@ -28,6 +28,8 @@ struct Finding {
   std::string secret;
   std::string fingerprint;  // hex SHA-256 of rule id, NUL, secret
   double entropy = 0.0;
+  // The rule's confidence, unless a check of this secret (its checksum) decided otherwise.
+  Confidence confidence = Confidence::medium;
   std::uint64_t offset = 0;  // secret span in bytes from the start of the input
   std::uint64_t end_offset = 0;
   std::uint64_t line = 0;  // 1-based; columns count code points (non-continuation bytes)

@@ -12,6 +12,8 @@ namespace leakhound {
 
 enum class Severity : std::uint8_t { low, medium, high, critical };
 enum class Confidence : std::uint8_t { low, medium, high };
+// An offline checksum the rule's secrets carry (engine/checksum.h).
+enum class Checksum : std::uint8_t { none, github_crc32 };
 
 std::string_view to_string(Severity severity);
 std::string_view to_string(Confidence confidence);
@@ -26,6 +28,11 @@ struct Rule {
   std::uint32_t secret_group = 0;  // 0: the whole match is the secret
   std::vector<std::string> keywords;
   std::optional<double> min_entropy;
+  // Entropy over that of random text of the secret's length and apparent alphabet, 0 to 1.
+  std::optional<double> min_relative_entropy;
+  bool placeholder_filter = true;  // drop documentation keys, fillers, templates, env reads
+  bool generic = false;  // keyword-anchored: also drop identifiers, hashes, UUIDs, paths, URLs
+  Checksum checksum = Checksum::none;
   Severity severity = Severity::medium;
   Confidence confidence = Confidence::medium;
   std::vector<std::string> tags;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/builtin_rules.h"
+#include "engine/checksum.h"
 
 namespace leakhound {
 namespace {
@@ -89,13 +90,24 @@ class RuleReader {
   std::string message_;
 };
 
-const std::set<std::string, std::less<>> kKnownKeys = {"id",           "name",
-                                                       "description",  "regex",
-                                                       "secret_group", "keywords",
-                                                       "min_entropy",  "severity",
-                                                       "confidence",   "tags",
-                                                       "references",   "remediation",
-                                                       "examples",     "negative_examples"};
+const std::set<std::string, std::less<>> kKnownKeys = {"id",
+                                                       "name",
+                                                       "description",
+                                                       "regex",
+                                                       "secret_group",
+                                                       "keywords",
+                                                       "min_entropy",
+                                                       "severity",
+                                                       "confidence",
+                                                       "tags",
+                                                       "references",
+                                                       "remediation",
+                                                       "examples",
+                                                       "negative_examples",
+                                                       "min_relative_entropy",
+                                                       "placeholder_filter",
+                                                       "generic",
+                                                       "checksum"};
 
 Result<Rule> read_rule(const toml::table& table, std::string_view origin) {
   RuleReader reader(table, origin);
@@ -140,6 +152,32 @@ Result<Rule> read_rule(const toml::table& table, std::string_view origin) {
       reader.fail(*node, id, "'min_entropy' must be a number from 0 to 8 (bits per byte)");
     } else {
       rule.min_entropy = *value;
+    }
+  }
+  if (const toml::node* node = table.get("min_relative_entropy")) {
+    auto value = node->value<double>();
+    if (!(node->is_floating_point() || node->is_integer()) || !value || *value < 0 || *value > 1) {
+      reader.fail(*node, id, "'min_relative_entropy' must be a number from 0 to 1");
+    } else {
+      rule.min_relative_entropy = *value;
+    }
+  }
+  for (auto [key, flag] : {std::pair{"placeholder_filter", &rule.placeholder_filter},
+                           std::pair{"generic", &rule.generic}}) {
+    if (const toml::node* node = table.get(key)) {
+      if (!node->is_boolean()) {
+        reader.fail(*node, id, "'" + std::string(key) + "' must be true or false");
+      } else {
+        *flag = node->as_boolean()->get();
+      }
+    }
+  }
+  if (const toml::node* node = table.get("checksum")) {
+    auto scheme = node->is_string() ? parse_checksum(node->as_string()->get()) : std::nullopt;
+    if (!scheme) {
+      reader.fail(*node, id, "'checksum' must be one of \"github-crc32\", \"none\"");
+    } else {
+      rule.checksum = *scheme;
     }
   }
   std::string text;

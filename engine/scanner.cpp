@@ -8,6 +8,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "engine/candidate_filter.h"
 #include "engine/entropy.h"
 
 namespace leakhound {
@@ -134,7 +135,14 @@ const Scanner::Hit* Scanner::confirm_rule(std::string_view data, std::uint32_t r
             shannon_entropy(data.substr(match.secret_start, match.secret_end - match.secret_start));
         if (definition.min_entropy && match.entropy < *definition.min_entropy) {
           ++stats_.rejected_entropy;
+        } else if (CandidateVerdict verdict =
+                       vet_candidate(definition, data, match.secret_start, match.secret_end);
+                   verdict.rejection != CandidateRejection::none) {
+          ++(verdict.rejection == CandidateRejection::placeholder ? stats_.rejected_placeholder
+             : verdict.rejection == CandidateRejection::generic   ? stats_.rejected_generic
+                                                                  : stats_.rejected_entropy);
         } else {
+          match.confidence = verdict.confidence;
           ++stats_.confirmed;
           out.push_back(match);
         }

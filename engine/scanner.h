@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -23,19 +24,37 @@ struct pcre2_real_jit_stack_8;
 namespace leakhound {
 
 struct Match {
+  Match() = default;
+  // Spelled out so that the six-field brace initialisation used everywhere stays warning-free.
+  Match(std::uint32_t rule_index, std::uint64_t match_start, std::uint64_t match_end,
+        std::uint64_t secret_begin, std::uint64_t secret_stop, double secret_entropy,
+        std::optional<Confidence> checked_confidence = {})
+      : rule(rule_index),
+        start(match_start),
+        end(match_end),
+        secret_start(secret_begin),
+        secret_end(secret_stop),
+        entropy(secret_entropy),
+        confidence(checked_confidence) {}
+
   std::uint32_t rule = 0;
   std::uint64_t start = 0;  // whole match, byte offsets in the scanned buffer
   std::uint64_t end = 0;
   std::uint64_t secret_start = 0;  // the rule's secret_group
   std::uint64_t secret_end = 0;
   double entropy = 0.0;  // of the secret, computed once
+  // Set when a check (the rule's checksum) overrides the rule's confidence.
+  std::optional<Confidence> confidence;
 };
 
 struct ScannerStats {
   std::uint64_t hits = 0;              // stage-1 reports
   std::uint64_t confirmed = 0;         // stage-2 matches
-  std::uint64_t rejected_entropy = 0;  // below the rule's min_entropy
+  std::uint64_t rejected_entropy = 0;  // below min_entropy or min_relative_entropy
   std::uint64_t confirm_failures = 0;  // PCRE2 gave up (match limit)
+  // Dropped by engine/placeholder_filter.h and by engine/generic_filter.h.
+  std::uint64_t rejected_placeholder = 0;
+  std::uint64_t rejected_generic = 0;
 };
 
 class Scanner {

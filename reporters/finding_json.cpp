@@ -39,7 +39,7 @@ nlohmann::ordered_json finding_to_json(const Finding& finding, bool show_secrets
   out["rule_id"] = rule.id;
   out["rule_name"] = rule.name;
   out["severity"] = to_string(effective_severity(finding));
-  out["confidence"] = to_string(rule.confidence);
+  out["confidence"] = to_string(finding.confidence);
   out["tags"] = rule.tags;
   if (finding.honeytoken) out["tags"].push_back("honeytoken");
   out["path"] = finding.provenance.path;

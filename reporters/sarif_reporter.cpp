@@ -180,7 +180,7 @@ void SarifReporter::finding(const Finding& finding) {
       Json::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
   result["partialFingerprints"] = {{"secretFingerprint/v1", finding.fingerprint}};
   Json properties = {{"severity", to_string(effective_severity(finding))},
-                     {"confidence", to_string(rule.confidence)},
+                     {"confidence", to_string(finding.confidence)},
                      {"entropy", rounded_entropy(finding.entropy)},
                      {"provenance", provenance_to_json(finding.provenance)}};
   if (show_secrets_) properties["secret"] = finding.secret;

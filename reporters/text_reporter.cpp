@@ -68,7 +68,7 @@ void TextReporter::finding(const Finding& finding) {
   if (show_secrets_) out_ << "  secret " << printable(finding.secret) << '\n';
   out_ << "  id    " << finding.fingerprint.substr(0, 16) << "  entropy " << std::fixed
        << std::setprecision(2) << finding.entropy << std::defaultfloat << "  confidence "
-       << to_string(rule.confidence) << '\n';
+       << to_string(finding.confidence) << '\n';
   if (!rule.remediation.empty()) out_ << "  fix   " << rule.remediation << '\n';
   out_ << '\n';
 }
