@@ -280,8 +280,8 @@ TEST_CASE("relative entropy is about 1 for random text of any alphabet", "[gener
   CHECK(apparent_alphabet_size("a!b") == 94);
   test::FakeSecrets fake(46);
   for (std::string_view alphabet :
-       {std::string_view("0123456789abcdef"), std::string_view("abcdefghijklmnopqrstuvwxyz0123456789"),
-        test::kBase62}) {
+       {std::string_view("0123456789abcdef"),
+        std::string_view("abcdefghijklmnopqrstuvwxyz0123456789"), test::kBase62}) {
     for (std::size_t length : {16, 32, 64}) {
       double sum = 0.0;
       for (int i = 0; i < 200; ++i)
