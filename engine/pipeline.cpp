@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 
+#include "engine/overlaps.h"
 #include "engine/scanner.h"
 
 namespace leakhound {
@@ -38,6 +39,7 @@ void scan_item(Scanner& scanner, ScannedItem& item) {
     item.load = LoadResult::failure(item.load.input, scanned.error().message);
     return;
   }
+  drop_generic_overlaps(scanner.database().rules(), matches);
   const ChunkInfo& chunk = blob.chunk;
   const bool chunked = chunk.index > 0 || !chunk.last;
   if (chunked) {

@@ -54,6 +54,17 @@ class WorkItem {
   virtual LoadResult load() = 0;
 };
 
+// A work item whose outcome the source already knows: a problem met while enumerating (an
+// unreadable directory, a corrupt tree) or a skip decided from metadata alone.
+class ResolvedItem : public WorkItem {
+ public:
+  explicit ResolvedItem(LoadResult result) : result_(std::move(result)) {}
+  LoadResult load() override { return std::move(result_); }
+
+ private:
+  LoadResult result_;
+};
+
 class Source {
  public:
   virtual ~Source() = default;

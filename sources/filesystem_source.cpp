@@ -59,25 +59,14 @@ int open_for_reading(const std::string& path) {
   return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 }
 
-class FailedItem : public WorkItem {
- public:
-  FailedItem(std::string input, std::string reason)
-      : result_(LoadResult::failure(std::move(input), std::move(reason))) {}
-  LoadResult load() override { return std::move(result_); }
+std::unique_ptr<WorkItem> failed_item(std::string input, std::string reason) {
+  return std::make_unique<ResolvedItem>(LoadResult::failure(std::move(input), std::move(reason)));
+}
 
- private:
-  LoadResult result_;
-};
-
-class SkippedItem : public WorkItem {
- public:
-  SkippedItem(std::string input, SkipKind kind, std::string reason = {})
-      : result_(LoadResult::skipped(std::move(input), kind, std::move(reason))) {}
-  LoadResult load() override { return std::move(result_); }
-
- private:
-  LoadResult result_;
-};
+std::unique_ptr<WorkItem> skipped_item(std::string input, SkipKind kind, std::string reason = {}) {
+  return std::make_unique<ResolvedItem>(
+      LoadResult::skipped(std::move(input), kind, std::move(reason)));
+}
 
 // A whole file, read with one binary probe first so large binaries are not read in full.
 class FileItem : public WorkItem {
@@ -253,14 +242,13 @@ std::unique_ptr<WorkItem> FilesystemSource::visit(const std::string& path,
   // Roots named on the command line are followed like any argument; walked entries are not.
   const bool follow = is_root || options_.follow_symlinks;
   if (::lstat(path.c_str(), &info) != 0) {
-    return std::make_unique<FailedItem>(display, "cannot stat: " + errno_text(errno));
+    return failed_item(display, "cannot stat: " + errno_text(errno));
   }
   if (S_ISLNK(info.st_mode)) {
-    if (!follow) return std::make_unique<SkippedItem>(display, SkipKind::symlink);
+    if (!follow) return skipped_item(display, SkipKind::symlink);
     if (::stat(path.c_str(), &info) != 0) {
-      if (is_root)
-        return std::make_unique<FailedItem>(display, "cannot stat: " + errno_text(errno));
-      return std::make_unique<SkippedItem>(display, SkipKind::symlink, "broken symbolic link");
+      if (is_root) return failed_item(display, "cannot stat: " + errno_text(errno));
+      return skipped_item(display, SkipKind::symlink, "broken symbolic link");
     }
   }
   if (!is_root && excluded(relative)) return nullptr;
@@ -274,7 +262,7 @@ std::unique_ptr<WorkItem> FilesystemSource::visit(const std::string& path,
   if (S_ISREG(info.st_mode)) {
     return file_items(path, display, static_cast<std::uint64_t>(info.st_size));
   }
-  return std::make_unique<SkippedItem>(display, SkipKind::special);
+  return skipped_item(display, SkipKind::special);
 }
 
 std::unique_ptr<WorkItem> FilesystemSource::enter_directory(const std::string& path,
@@ -282,7 +270,7 @@ std::unique_ptr<WorkItem> FilesystemSource::enter_directory(const std::string& p
                                                             const std::string& display) {
   DIR* directory = ::opendir(path.c_str());
   if (!directory) {
-    return std::make_unique<FailedItem>(display, "cannot open directory: " + errno_text(errno));
+    return failed_item(display, "cannot open directory: " + errno_text(errno));
   }
   Frame frame{path, relative, {}, 0};
   errno = 0;
@@ -296,8 +284,7 @@ std::unique_ptr<WorkItem> FilesystemSource::enter_directory(const std::string& p
   std::sort(frame.names.begin(), frame.names.end());
   stack_.push_back(std::move(frame));
   if (read_error != 0) {
-    return std::make_unique<FailedItem>(display,
-                                        "cannot list directory: " + errno_text(read_error));
+    return failed_item(display, "cannot list directory: " + errno_text(read_error));
   }
   return nullptr;
 }
@@ -306,27 +293,25 @@ std::unique_ptr<WorkItem> FilesystemSource::file_items(const std::string& path,
                                                        const std::string& display,
                                                        std::uint64_t size) {
   if (size > options_.max_file_size) {
-    return std::make_unique<SkippedItem>(display, SkipKind::too_large,
-                                         "skipped: " + std::to_string(size) +
-                                             " bytes is more than --max-file-size (" +
-                                             std::to_string(options_.max_file_size) + " bytes)");
+    return skipped_item(display, SkipKind::too_large,
+                        "skipped: " + std::to_string(size) +
+                            " bytes is more than --max-file-size (" +
+                            std::to_string(options_.max_file_size) + " bytes)");
   }
   if (size <= options_.chunk_size || options_.chunk_size == 0) {
     return std::make_unique<FileItem>(path, display, options_);
   }
   // A large file: decide binary-ness once from its first block, then queue its chunks.
   FileDescriptor fd(open_for_reading(path));
-  if (fd.get() < 0)
-    return std::make_unique<FailedItem>(display, "cannot open: " + errno_text(errno));
+  if (fd.get() < 0) return failed_item(display, "cannot open: " + errno_text(errno));
   char probe[kBinaryProbeSize];
   std::int64_t got = read_at(fd.get(), probe, sizeof probe, 0);
   if (got < 0) {
-    return std::make_unique<FailedItem>(display,
-                                        "cannot read: " + errno_text(static_cast<int>(-got)));
+    return failed_item(display, "cannot read: " + errno_text(static_cast<int>(-got)));
   }
   if (!options_.scan_binary &&
       looks_binary(std::string_view(probe, static_cast<std::size_t>(got)))) {
-    return std::make_unique<SkippedItem>(display, SkipKind::binary);
+    return skipped_item(display, SkipKind::binary);
   }
   const std::uint64_t chunks = (size + options_.chunk_size - 1) / options_.chunk_size;
   for (std::uint64_t index = 0; index < chunks; ++index) {

@@ -278,16 +278,6 @@ class GitSource::Impl {
 
 namespace {
 
-class FailedGitItem : public WorkItem {
- public:
-  FailedGitItem(std::string input, std::string reason)
-      : result_(LoadResult::failure(std::move(input), std::move(reason))) {}
-  LoadResult load() override { return std::move(result_); }
-
- private:
-  LoadResult result_;
-};
-
 class BlobItem : public WorkItem {
  public:
   BlobItem(GitSource::Impl& impl, const git_oid& oid, std::string path,
@@ -386,7 +376,7 @@ std::unique_ptr<WorkItem> GitSource::Impl::blob_item(const git_oid& oid, std::st
 }
 
 std::unique_ptr<WorkItem> GitSource::Impl::failure(std::string input, std::string reason) {
-  return std::make_unique<FailedGitItem>(std::move(input), std::move(reason));
+  return std::make_unique<ResolvedItem>(LoadResult::failure(std::move(input), std::move(reason)));
 }
 
 std::string GitSource::Impl::cache_key() const {
