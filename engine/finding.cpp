@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/hashing.h"
+#include "engine/inline_allow.h"
 
 namespace leakhound {
 namespace {
@@ -109,6 +110,16 @@ void locate_findings(std::string_view data, const std::vector<Match>& matches,
     finding.snippet = std::string(data.substr(cut_begin, cut_end - cut_begin));
     finding.snippet_secret_begin = match.secret_start - cut_begin;
     finding.snippet_secret_end = secret_line_end - cut_begin;
+    finding.inline_allowed = line_allows_secret(data.substr(line_start, line_end - line_start));
+    if (!finding.inline_allowed && line_start > 0) {
+      const std::size_t previous_end = line_start - 1;
+      const std::size_t previous_newline =
+          previous_end == 0 ? std::string_view::npos : data.rfind('\n', previous_end - 1);
+      const std::size_t previous_start =
+          previous_newline == std::string_view::npos ? 0 : previous_newline + 1;
+      finding.inline_allowed =
+          line_allows_next_line(data.substr(previous_start, previous_end - previous_start));
+    }
     finding.provenance = provenance;
     out.push_back(std::move(finding));
   }

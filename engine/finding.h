@@ -41,6 +41,9 @@ struct Finding {
   std::size_t snippet_secret_end = 0;
   Provenance provenance;
   std::optional<HoneytokenMatch> honeytoken;
+  // An inline marker allows it (engine/inline_allow.h): on the secret's first line, or a
+  // nextline marker on the line above. Set by locate_findings, which sees the whole lines.
+  bool inline_allowed = false;
 };
 
 // A honeytoken sighting is always critical, whatever its rule says.

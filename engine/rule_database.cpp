@@ -117,6 +117,30 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
   return db;
 }
 
+Result<void> RuleDatabase::check_rule(const Rule& rule) {
+  RuleDatabase single;
+  single.rules_.push_back(rule);
+  if (auto compiled = single.compile_confirm_codes(); !compiled) return compiled.error();
+  if (auto analysed = single.analyse_widths(); !analysed) return analysed.error();
+  // Alone, the pattern must also compile: "Pattern is too large" shows only at this step.
+  auto database = single.compile_database(HS_MODE_BLOCK);
+  if (!database) return database.error();
+  if (database.value()) hs_free_database(database.value());
+  return {};
+}
+
+CompilableRules keep_compilable_rules(std::vector<Rule> rules) {
+  CompilableRules out;
+  for (Rule& rule : rules) {
+    if (auto checked = RuleDatabase::check_rule(rule); !checked) {
+      out.rejected.push_back(checked.error());
+    } else {
+      out.rules.push_back(std::move(rule));
+    }
+  }
+  return out;
+}
+
 RuleDatabase::~RuleDatabase() {
   if (block_database_) hs_free_database(block_database_);
   if (stream_database_) hs_free_database(stream_database_);

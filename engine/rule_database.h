@@ -38,12 +38,21 @@ struct DatabaseOptions {
 // $XDG_CACHE_HOME/leakhound, else $HOME/.cache/leakhound, else nullopt.
 std::optional<std::filesystem::path> default_cache_dir();
 
+struct CompilableRules {
+  std::vector<Rule> rules;      // those that pass RuleDatabase::check_rule, in order
+  std::vector<Error> rejected;  // one per other rule, naming its origin, id and the reason
+};
+CompilableRules keep_compilable_rules(std::vector<Rule> rules);
+
 class RuleDatabase {
  public:
   // Validates every rule's regex with both engines and compiles (or loads) the database.
   // Errors name the rule's file, its id and the engine's reason.
   static Result<std::unique_ptr<RuleDatabase>> build(std::vector<Rule> rules,
                                                      const DatabaseOptions& options);
+  // Checks one rule as build() would (both engines, widths, secret_group), without building a
+  // database: a loader of foreign rules (gitleaks configurations) skips those that fail.
+  static Result<void> check_rule(const Rule& rule);
   ~RuleDatabase();
   RuleDatabase(const RuleDatabase&) = delete;
   RuleDatabase& operator=(const RuleDatabase&) = delete;
