@@ -1,5 +1,6 @@
 #include "reporters/reporter_factory.h"
 
+#include "reporters/gitlab_reporter.h"
 #include "reporters/json_reporter.h"
 #include "reporters/sarif_reporter.h"
 #include "reporters/text_reporter.h"
@@ -18,6 +19,7 @@ constexpr FormatEntry kFormats[] = {
     {"json", OutputFormat::json, ".json"},
     {"jsonl", OutputFormat::jsonl, ".jsonl"},
     {"sarif", OutputFormat::sarif, ".sarif"},
+    {"gitlab", OutputFormat::gitlab, ".gitlab.json"},
 };
 
 }  // namespace
@@ -31,6 +33,7 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
 
 std::optional<OutputFormat> format_for_path(std::string_view path) {
   if (path.ends_with(".sarif.json")) return OutputFormat::sarif;
+  if (path.ends_with(".gitlab.json")) return OutputFormat::gitlab;
   for (const FormatEntry& entry : kFormats) {
     if (path.ends_with(entry.extension)) return entry.format;
   }
@@ -55,6 +58,8 @@ std::unique_ptr<Reporter> make_reporter(OutputFormat format, std::ostream& out,
       return std::make_unique<JsonLinesReporter>(out, options.show_secrets);
     case OutputFormat::sarif:
       return std::make_unique<SarifReporter>(out, options.show_secrets);
+    case OutputFormat::gitlab:
+      return std::make_unique<GitlabReporter>(out);
   }
   return nullptr;
 }

@@ -11,7 +11,7 @@
 
 namespace leakhound {
 
-enum class OutputFormat : std::uint8_t { text, json, jsonl, sarif };
+enum class OutputFormat : std::uint8_t { text, json, jsonl, sarif, gitlab };
 
 std::optional<OutputFormat> parse_output_format(std::string_view name);
 // The format implied by an output file's extension (.json, .jsonl, .sarif), if any.
