@@ -8,8 +8,10 @@
 #include <cstring>
 #include <iomanip>
 #include <iostream>
+#include <set>
 #include <sstream>
 
+#include "cli/baseline.h"
 #include "cli/exit_codes.h"
 #include "engine/rule_loader.h"
 #include "reporters/text_reporter.h"
@@ -59,6 +61,18 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
                   "Report AWS access key ids of these accounts (one 12-digit id per line) as "
                   "canary sightings; exit code 3")
       ->type_name("FILE");
+  command
+      .add_option("--baseline", options.baseline,
+                  "Do not report findings recorded in this baseline (see `baseline create`)")
+      ->type_name("FILE");
+  command.add_flag("--report-stale-baseline", options.report_stale_baseline,
+                   "List the --baseline entries that no finding matched (on stderr)");
+  command
+      .add_option("--fail-on", options.fail_on,
+                  "Only findings of this severity or above set the findings exit code; the "
+                  "others are still reported: low|medium|high|critical (default low)")
+      ->type_name("SEVERITY")
+      ->check(CLI::IsMember({"low", "medium", "high", "critical"}));
 }
 
 Result<std::uint64_t> parse_size(std::string_view text) {
@@ -89,14 +103,28 @@ Result<std::uint64_t> parse_size(std::string_view text) {
 }
 
 Result<std::unique_ptr<RuleDatabase>> load_database(const CommonOptions& options) {
-  auto rules = load_builtin_rules();
+  Result<std::vector<Rule>> rules = std::vector<Rule>{};
+  if (options.builtin_rules) rules = load_builtin_rules();
   if (!rules) return rules.error();
+  if (!options.config_rules.empty()) {
+    // A configuration's rule replaces the built-in rule of the same id, as in gitleaks.
+    std::set<std::string, std::less<>> replaced;
+    for (const Rule& rule : options.config_rules)
+      replaced.insert(rule.id);
+    std::erase_if(rules.value(), [&](const Rule& rule) { return replaced.contains(rule.id); });
+    if (auto merged = merge_rules(rules.value(), options.config_rules); !merged)
+      return merged.error();
+  }
   for (const std::string& path : options.rule_paths) {
     auto extra = load_rules(path);
     if (!extra) return extra.error();
     if (auto merged = merge_rules(rules.value(), std::move(extra).value()); !merged) {
       return merged.error();
     }
+  }
+  for (const std::string& id : options.disabled_rules) {
+    if (std::erase_if(rules.value(), [&](const Rule& rule) { return rule.id == id; }) == 0)
+      std::cerr << "leakhound: note: disabled rule '" << printable(id) << "' is not loaded\n";
   }
   DatabaseOptions database_options;
   if (!options.no_db_cache) database_options.cache_dir = default_cache_dir();
@@ -130,6 +158,10 @@ Result<std::unique_ptr<Output>> Output::open(const CommonOptions& options) {
   const bool terminal = output->stream_ == &std::cout && ::isatty(STDOUT_FILENO);
   reporter_options.colour = options.colour == "always" ||
                             (options.colour == "auto" && terminal && !std::getenv("NO_COLOR"));
+  if (options.write_baseline) {
+    output->reporter_ = std::make_unique<BaselineWriter>(*output->stream_);
+    return output;
+  }
   output->reporter_ =
       make_reporter(format.value_or(OutputFormat::text), *output->stream_, reporter_options);
   return output;
@@ -139,7 +171,8 @@ bool Output::failed() const {
   return stream_->fail();
 }
 
-int finish_scan(const CommonOptions& options, const Summary& summary, Output& output) {
+int finish_scan(const CommonOptions& options, const Summary& summary, Output& output,
+                std::optional<std::uint64_t> failing_findings) {
   const bool write_failed = output.failed();
   if (write_failed)
     print_problem(options.output.empty() ? "stdout" : options.output, "write failed");
@@ -165,7 +198,7 @@ int finish_scan(const CommonOptions& options, const Summary& summary, Output& ou
   // A decoy's sighting is an incident: it outranks errors so that pipelines can page on it.
   if (summary.honeytokens > 0) return kExitHoneytoken;
   if (summary.partial || write_failed) return kExitError;
-  return summary.findings > 0 ? options.exit_code : kExitClean;
+  return failing_findings.value_or(summary.findings) > 0 ? options.exit_code : kExitClean;
 }
 
 }  // namespace leakhound

@@ -34,6 +34,16 @@ struct CommonOptions {
   bool no_db_cache = false;
   std::string honeytokens;      // --honeytokens FILE: the registry of planted decoys
   std::string canary_accounts;  // --canary-accounts FILE: AWS account ids of canary keys
+  // CI gating (cli/scan_gate.h): accepted findings and the severity that fails the scan.
+  std::string baseline;  // --baseline FILE
+  bool report_stale_baseline = false;
+  std::string fail_on;  // --fail-on SEVERITY; empty: every finding fails
+  // Set from the project configuration, not flags: rules it adds (a gitleaks configuration's),
+  // whether the built-in pack is used, rule ids to drop; `write_baseline` for `baseline create`.
+  std::vector<Rule> config_rules;
+  bool builtin_rules = true;
+  std::vector<std::string> disabled_rules;
+  bool write_baseline = false;
 };
 
 // Rule loading options shared by scans and `rules` subcommands.
@@ -70,6 +80,8 @@ class Output {
 };
 
 // Prints the one-line summary on stderr (unless --quiet) and picks the exit code.
-int finish_scan(const CommonOptions& options, const Summary& summary, Output& output);
+// `failing_findings`: how many findings fail the scan (--fail-on), when not all of them do.
+int finish_scan(const CommonOptions& options, const Summary& summary, Output& output,
+                std::optional<std::uint64_t> failing_findings = std::nullopt);
 
 }  // namespace leakhound

@@ -5,6 +5,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/project_config.h"
+#include "cli/scan_gate.h"
 #include "engine/pipeline.h"
 #include "sources/filesystem_source.h"
 
@@ -35,9 +36,10 @@ void add_dir_command(CLI::App& app, DirOptions& options) {
                     "Scan files that look binary (NUL bytes in their first 8 KiB)");
   command
       ->add_option("--config", options.config,
-                   "Project configuration (default: .leakhound.toml in the first PATH)")
+                   "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
+                   "(default: .leakhound.toml, else .gitleaks.toml, in the first PATH)")
       ->type_name("FILE");
-  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml");
+  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml and .gitleaks.toml");
 }
 
 int run_dir_command(const DirOptions& options) {
@@ -59,44 +61,46 @@ int run_dir_command(const DirOptions& options) {
   }
   if (filesystem.chunk_size < 1024) filesystem.chunk_size = 1024;
 
-  if (!options.no_config) {
-    std::filesystem::path config_file = options.config;
-    if (config_file.empty()) {
-      std::error_code error;
-      auto candidate = std::filesystem::path(paths.front()) / kProjectConfigName;
-      if (std::filesystem::is_regular_file(candidate, error)) config_file = candidate;
-    }
-    if (!config_file.empty()) {
-      auto config = load_project_config(config_file);
-      if (!config) {
-        print_problem("leakhound", config.error().message);
-        return kExitError;
-      }
-      for (const std::string& glob : config.value().allow_paths)
-        filesystem.excludes.push_back(glob);
-    }
+  auto config = find_project_config(options.config, options.no_config, paths.front());
+  if (!config) {
+    print_problem("leakhound", config.error().message);
+    return kExitError;
+  }
+  for (const std::string& glob : config.value().allow_paths)
+    filesystem.excludes.push_back(glob);
+  auto common = apply_project_config(options.common, config.value());
+  if (!common) {
+    print_problem("leakhound", common.error().message);
+    return kExitError;
+  }
+  auto gate = ScanGate::open(common.value(), config.value(), paths.front());
+  if (!gate) {
+    print_problem("leakhound", gate.error().message);
+    return kExitError;
   }
 
   PipelineOptions pipeline;
-  auto database = load_scan_database(options.common, pipeline);
+  auto database = load_scan_database(common.value(), pipeline);
   if (!database) {
     print_problem("leakhound", database.error().message);
     return kExitError;
   }
-  auto output = Output::open(options.common);
+  auto output = Output::open(common.value());
   if (!output) {
     print_problem("leakhound", output.error().message);
     return kExitError;
   }
   FilesystemSource source(paths, filesystem);
-  RunInfo run{"dir", paths, &database.value()->rules(), options.common.show_secrets};
-  Reporter& reporter = output.value()->reporter();
+  RunInfo run{"dir", paths, &database.value()->rules(), common.value().show_secrets};
+  Reporter& reporter = gate.value()->counting(output.value()->reporter());
   reporter.begin(run);
-  pipeline.threads = options.common.threads;
+  pipeline.threads = common.value().threads;
   pipeline.on_problem = print_problem;
+  gate.value()->install(pipeline);
   Summary summary = run_pipeline(source, *database.value(), reporter, pipeline);
   reporter.end(summary);
-  return finish_scan(options.common, summary, *output.value());
+  gate.value()->report_stale_baseline();
+  return finish_scan(common.value(), summary, *output.value(), gate.value()->failing_findings());
 }
 
 }  // namespace leakhound

@@ -8,6 +8,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/project_config.h"
+#include "cli/scan_gate.h"
 #include "engine/pipeline.h"
 #include "sources/filesystem_source.h"
 #include "sources/git_source.h"
@@ -111,9 +112,10 @@ void add_git_command(CLI::App& app, GitCommandOptions& options) {
       ->type_name("DIR");
   command
       ->add_option("--config", options.config,
-                   "Project configuration (default: .leakhound.toml in REPO)")
+                   "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
+                   "(default: .leakhound.toml, else .gitleaks.toml, in REPO)")
       ->type_name("FILE");
-  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml");
+  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml and .gitleaks.toml");
   command
       ->add_option("--progress", options.progress,
                    "Progress on stderr: auto (when it is a terminal), always, never")
@@ -148,8 +150,18 @@ int run_git_command(const GitCommandOptions& options) {
     print_problem("leakhound", config.error().message);
     return kExitError;
   }
+  auto common = apply_project_config(options.common, config.value());
+  if (!common) {
+    print_problem("leakhound", common.error().message);
+    return kExitError;
+  }
+  auto gate = ScanGate::open(common.value(), config.value(), options.repository);
+  if (!gate) {
+    print_problem("leakhound", gate.error().message);
+    return kExitError;
+  }
   PipelineOptions pipeline;
-  auto database = load_scan_database(options.common, pipeline);
+  auto database = load_scan_database(common.value(), pipeline);
   if (!database) {
     print_problem("leakhound", database.error().message);
     return kExitError;
@@ -160,28 +172,18 @@ int run_git_command(const GitCommandOptions& options) {
     print_problem("leakhound", source.error().message);
     return kExitError;
   }
-  auto output = Output::open(options.common);
+  auto output = Output::open(common.value());
   if (!output) {
     print_problem("leakhound", output.error().message);
     return kExitError;
   }
-
-  const std::vector<std::string> allow_paths = config.value().allow_paths;
-  if (!allow_paths.empty()) {
-    auto previous = pipeline.keep;
-    pipeline.keep = [allow_paths, previous](const Finding& finding) {
-      for (const std::string& glob : allow_paths) {
-        if (path_matches_glob(glob, finding.provenance.path)) return false;
-      }
-      return !previous || previous(finding);
-    };
-  }
+  gate.value()->install(pipeline);
   const bool show_progress =
       options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO));
   Progress progress(*source.value());
   if (show_progress)
     pipeline.on_progress = [&](const Summary& summary) { progress.update(summary); };
-  pipeline.threads = options.common.threads;
+  pipeline.threads = common.value().threads;
   pipeline.on_problem = [&](const std::string& input, const std::string& reason) {
     progress.clear();
     print_problem(input, reason);
@@ -191,8 +193,8 @@ int run_git_command(const GitCommandOptions& options) {
   Summary summary = run_pipeline(*source.value(), *database.value(), collected, pipeline);
   progress.clear();
   source.value()->finalize(collected.findings);
-  RunInfo run{"git", {options.repository}, &database.value()->rules(), options.common.show_secrets};
-  Reporter& reporter = output.value()->reporter();
+  RunInfo run{"git", {options.repository}, &database.value()->rules(), common.value().show_secrets};
+  Reporter& reporter = gate.value()->counting(output.value()->reporter());
   reporter.begin(run);
   for (const Finding& finding : collected.findings)
     reporter.finding(finding);
@@ -202,7 +204,8 @@ int run_git_command(const GitCommandOptions& options) {
       std::cerr << "leakhound: note: " << note << '\n';
   }
   if (!summary.partial) source.value()->update_cache(collected.findings);
-  return finish_scan(options.common, summary, *output.value());
+  gate.value()->report_stale_baseline();
+  return finish_scan(common.value(), summary, *output.value(), gate.value()->failing_findings());
 }
 
 }  // namespace leakhound
