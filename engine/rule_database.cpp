@@ -244,7 +244,10 @@ Result<hs_database*> RuleDatabase::compile_database(unsigned mode) const {
   }
   for (std::size_t k = 0; k < keywords_.size(); ++k) {
     patterns.push_back(literal_pattern(keywords_[k]));
-    flags.push_back(kKeywordHsFlags);
+    // A stream needs every sighting (keywords count near a hit); in streaming mode
+    // HS_FLAG_SINGLEMATCH would report a keyword once per stream.
+    flags.push_back(mode == HS_MODE_STREAM ? kKeywordHsFlags & ~HS_FLAG_SINGLEMATCH
+                                           : kKeywordHsFlags);
     ids.push_back(static_cast<unsigned>(rules_.size() + k));
   }
   if (patterns.empty()) return nullptr;  // no rules: nothing to scan with
@@ -282,7 +285,7 @@ std::string RuleDatabase::cache_key(bool stream) const {
   hs_populate_platform(&platform);
   Sha256 hash;
   hash_field(hash, "leakhound-hsdb-v1");
-  if (stream) hash_field(hash, "stream-mode");
+  if (stream) hash_field(hash, "stream-mode-v2");
   hash_field(hash, rules_hash_);
   hash_field(hash, hs_version());
   hash.update(&platform.tune, sizeof platform.tune);
