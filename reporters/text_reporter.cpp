@@ -1,5 +1,6 @@
 #include "reporters/text_reporter.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 
@@ -62,7 +63,8 @@ void TextReporter::finding(const Finding& finding) {
   out_ << "  at    " << paint(printable(finding.provenance.path), "1") << ':' << finding.line << ':'
        << finding.column << '\n';
   for (const auto& [key, value] : finding.provenance.fields) {
-    out_ << "  " << std::left << std::setw(6) << key << printable(value) << '\n';
+    const auto width = static_cast<int>(std::max<std::size_t>(6, key.size() + 1));
+    out_ << "  " << std::left << std::setw(width) << key << printable(value) << '\n';
   }
   out_ << "  line  " << printable(display_snippet(finding, show_secrets_)) << '\n';
   if (show_secrets_) out_ << "  secret " << printable(finding.secret) << '\n';
