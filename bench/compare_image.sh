@@ -95,7 +95,7 @@ if command -v /usr/bin/time > /dev/null; then
   rss=$( (/usr/bin/time -f '%M' "$binary" image "$work/image" --format jsonl --output /dev/null \
           --quiet 2>&1 >/dev/null) | tail -1 || true)
 fi
-"$binary" image "$work/image" --format jsonl --output /dev/null 2>&1 | tail -1
+("$binary" image "$work/image" --format jsonl --output /dev/null 2>&1 || true) | tail -1
 
 mbps() { python3 -c "print(f'{$uncompressed / 1e6 / $1:.0f}')"; }
 ratio() { python3 -c "print(f'{$1 / $floor:.2f}')"; }
