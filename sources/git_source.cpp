@@ -641,7 +641,8 @@ void GitSource::Impl::enqueue_diff(git_commit* commit, git_tree* new_tree,
   }
   IndexPtr index_owner(index);
   for (std::size_t parent = 0; parent < old_trees.size(); ++parent) {
-    git_diff_options diff_options = GIT_DIFF_OPTIONS_INIT;
+    git_diff_options diff_options;
+    git_diff_options_init(&diff_options, GIT_DIFF_OPTIONS_VERSION);
     diff_options.context_lines = 0;
     diff_options.interhunk_lines = 0;
     diff_options.flags = GIT_DIFF_IGNORE_SUBMODULES;
@@ -656,7 +657,8 @@ void GitSource::Impl::enqueue_diff(git_commit* commit, git_tree* new_tree,
       return;
     }
     DiffPtr diff(raw_diff);
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
     git_diff_find_similar(raw_diff, &find);
     struct Payload {
