@@ -73,6 +73,12 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
                   "others are still reported: low|medium|high|critical (default low)")
       ->type_name("SEVERITY")
       ->check(CLI::IsMember({"low", "medium", "high", "critical"}));
+  command
+      .add_option("--max-decode-depth", options.max_decode_depth,
+                  "Decode base64, hex, percent-encoded and escaped runs and scan what they hide, "
+                  "up to N encodings deep (default 2; 0 turns decoding off)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 4));
 }
 
 Result<std::uint64_t> parse_size(std::string_view text) {

@@ -44,6 +44,7 @@ struct CommonOptions {
   bool builtin_rules = true;
   std::vector<std::string> disabled_rules;
   bool write_baseline = false;
+  unsigned max_decode_depth = 2;  // --max-decode-depth: levels of decoding, 0 = off
 };
 
 // Rule loading options shared by scans and `rules` subcommands.

@@ -9,6 +9,7 @@ namespace leakhound {
 
 Result<std::unique_ptr<RuleDatabase>> load_scan_database(const CommonOptions& options,
                                                          PipelineOptions& pipeline) {
+  pipeline.max_decode_depth = options.max_decode_depth;
   auto database = load_database(options);
   if (!database || (options.honeytokens.empty() && options.canary_accounts.empty()))
     return database;

@@ -44,6 +44,9 @@ struct Finding {
   // An inline marker allows it (engine/inline_allow.h): on the secret's first line, or a
   // nextline marker on the line above. Set by locate_findings, which sees the whole lines.
   bool inline_allowed = false;
+  // Found in decoded content (engine/decoder.h): the encodings from the outside in, such as
+  // "base64" or "base64>percent"; the location is then that of the encoded run. Empty: plain.
+  std::string encoding;
 };
 
 // A honeytoken sighting is always critical, whatever its rule says.

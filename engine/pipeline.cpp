@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 
+#include "engine/decoder.h"
 #include "engine/overlaps.h"
 #include "engine/scanner.h"
 
@@ -31,7 +32,7 @@ std::uint64_t count_newlines(std::string_view text) {
   return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-void scan_item(Scanner& scanner, ScannedItem& item) {
+void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
   Blob& blob = item.load.blob;
   const std::string_view data = blob.bytes.view();
   std::vector<Match> matches;
@@ -53,6 +54,20 @@ void scan_item(Scanner& scanner, ScannedItem& item) {
   }
   locate_findings(data, matches, scanner.database().rules(), blob.base_offset, 0, blob.provenance,
                   item.findings);
+  if (max_decode_depth > 0) {
+    DecodeScanOptions decode{max_decode_depth, blob.base_offset};
+    if (chunked) {
+      decode.keep_begin = chunk.keep_begin;
+      decode.keep_end = chunk.keep_end;
+    }
+    if (auto decoded = scan_decoded(scanner, data, decode, blob.provenance, item.findings);
+        !decoded) {
+      item.load = LoadResult::failure(item.load.input, decoded.error().message);
+      return;
+    }
+    std::stable_sort(item.findings.begin(), item.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
+  }
   if (blob.refiner) blob.refiner->refine(scanner, item.findings);
   // The bytes are not needed past this point: free them on the thread that loaded them (some
   // sources' buffers belong to per-thread handles) and keep memory bounded by the scan stage.
@@ -93,7 +108,8 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
     std::unique_ptr<WorkItem> work(raw_work);
     auto item = std::make_unique<ScannedItem>();
     item->load = work->load();
-    if (item->load.status == LoadResult::Status::loaded) scan_item(scanners.local(), *item);
+    if (item->load.status == LoadResult::Status::loaded)
+      scan_item(scanners.local(), *item, options.max_decode_depth);
     return item.release();
   };
   auto output_stage = [&](ScannedItem* raw_item) {

@@ -27,6 +27,8 @@ struct PipelineOptions {
   // Optional hook run on every finding before `keep` (same thread and order), to add what the
   // engine cannot know, such as honeytoken annotations.
   std::function<void(Finding&)> annotate;
+  // Levels of decoding of encoded runs (engine/decoder.h); 0 turns decoding off.
+  unsigned max_decode_depth = 2;
 };
 
 Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& reporter,

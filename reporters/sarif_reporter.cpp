@@ -184,6 +184,7 @@ void SarifReporter::finding(const Finding& finding) {
                      {"entropy", rounded_entropy(finding.entropy)},
                      {"provenance", provenance_to_json(finding.provenance)}};
   if (show_secrets_) properties["secret"] = finding.secret;
+  if (!finding.encoding.empty()) properties["encoding"] = finding.encoding;
   if (finding.honeytoken) {
     // A decoy's sighting is certain: the top of GitHub's scale, whatever the rule's severity.
     properties["security-severity"] = "10.0";

@@ -62,6 +62,7 @@ void TextReporter::finding(const Finding& finding) {
        << paint(rule.name, "1") << "  [" << rule.id << "]\n";
   out_ << "  at    " << paint(printable(finding.provenance.path), "1") << ':' << finding.line << ':'
        << finding.column << '\n';
+  if (!finding.encoding.empty()) out_ << "  encoded " << finding.encoding << '\n';
   for (const auto& [key, value] : finding.provenance.fields) {
     const auto width = static_cast<int>(std::max<std::size_t>(6, key.size() + 1));
     out_ << "  " << std::left << std::setw(width) << key << printable(value) << '\n';
