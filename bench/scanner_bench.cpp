@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 
+#include "engine/decoder.h"
 #include "engine/rule_database.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
@@ -75,6 +76,41 @@ void BM_ScanSourceText(benchmark::State& state) {
   state.counters["rules"] = static_cast<double>(database().rules().size());
 }
 BENCHMARK(BM_ScanSourceText)->Arg(64 << 10)->Arg(1 << 20)->Arg(16 << 20);
+
+// The same scan plus the decoding pass (engine/decoder.h) at the default depth, as the pipeline
+// runs it: the cost of decoding on text with nothing encoded is the difference to the above.
+void BM_ScanSourceTextDecoding(benchmark::State& state) {
+  const std::string text = generate_text(static_cast<std::size_t>(state.range(0)), 42);
+  leakhound::Scanner scanner(database());
+  std::vector<leakhound::Match> matches;
+  std::vector<leakhound::Finding> findings;
+  const leakhound::Provenance provenance{"file", "bench", {}, {}};
+  for (auto _ : state) {
+    matches.clear();
+    findings.clear();
+    auto scanned = scanner.scan(text, matches);
+    auto decoded = leakhound::scan_decoded(scanner, text, {}, provenance, findings);
+    benchmark::DoNotOptimize(scanned);
+    benchmark::DoNotOptimize(decoded);
+    benchmark::DoNotOptimize(findings.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ScanSourceTextDecoding)->Arg(1 << 20)->Arg(16 << 20);
+
+// The decoding pass alone: finding and decoding runs, no scanning.
+void BM_DecodeRuns(benchmark::State& state) {
+  const std::string text = generate_text(static_cast<std::size_t>(state.range(0)), 42);
+  std::vector<leakhound::DecodedSegment> segments;
+  for (auto _ : state) {
+    segments.clear();
+    leakhound::decode_runs(text, segments);
+    benchmark::DoNotOptimize(segments.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.counters["segments"] = static_cast<double>(segments.size());
+}
+BENCHMARK(BM_DecodeRuns)->Arg(1 << 20);
 
 }  // namespace
 

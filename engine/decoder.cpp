@@ -82,6 +82,15 @@ std::string decode_base64(std::string_view run) {
   return out;
 }
 
+// Hashes and keys are random bytes: half of their pairs have a high bit, text's have none.
+// Decides from the first eight pairs before anything is decoded.
+bool hex_may_be_text(std::string_view run) {
+  int high = 0;
+  for (std::size_t i = 0; i < 16 && i < run.size(); i += 2)
+    high += hex_value(run[i]) >= 8 ? 1 : 0;
+  return high <= 1;
+}
+
 std::string decode_hex(std::string_view run) {
   std::string out;
   out.reserve(run.size() / 2);
@@ -212,34 +221,65 @@ class RunFinder {
   void run() {
     const std::size_t size = data_.size();
     std::size_t position = 0;
-    while (position < size && !full()) {
 #if defined(__SSE2__)
-      // Sixteen bytes at a time: a run of 16 or more run characters fills one aligned half of
-      // some block it crosses, and '%' and '\' are rare; blocks with neither are skipped.
-      if (position + 16 <= size) {
-        const __m128i bytes =
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_.data() + position));
-        const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
-        const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                             _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-        const __m128i slash_digit = _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8('/' - 1)),
-                                                  _mm_cmplt_epi8(bytes, _mm_set1_epi8('9' + 1)));
-        const __m128i extras = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('+')),
-                                                         _mm_cmpeq_epi8(bytes, _mm_set1_epi8('-'))),
-                                            _mm_cmpeq_epi8(bytes, _mm_set1_epi8('_')));
-        const auto run_mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, slash_digit), extras)));
-        const auto special_mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('%')),
-                                           _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')))));
-        if ((run_mask & 0xFFu) != 0xFFu && (run_mask >> 8) != 0xFFu && special_mask == 0) {
-          position += 16;
-          continue;
-        }
+    // Sixteen bytes at a time: a bit mask of run characters over this block and the previous
+    // one shows whether 16 of them follow each other (a candidate run); '%' and '\' are rare.
+    // Blocks with neither are skipped without looking at single bytes.
+    std::uint32_t previous = 0;
+    while (position + 16 <= size && !full()) {
+      const __m128i bytes =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_.data() + position));
+      // Range tests in two operations: shifted by 0x80 - low, the range starts at -128.
+      const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
+      const __m128i letter =
+          _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(static_cast<char>(0x80 - 'a'))),
+                         _mm_set1_epi8(-0x80 + 26));
+      const __m128i slash_digit =
+          _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(static_cast<char>(0x80 - '/'))),
+                         _mm_set1_epi8(-0x80 + 11));
+      const __m128i extras = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('+')),
+                                                       _mm_cmpeq_epi8(bytes, _mm_set1_epi8('-'))),
+                                          _mm_cmpeq_epi8(bytes, _mm_set1_epi8('_')));
+      const auto run_mask = static_cast<std::uint32_t>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, slash_digit), extras)));
+      auto special_mask = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(
+          _mm_cmpeq_epi8(bytes, _mm_set1_epi8('%')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')))));
+      // Bit i of `sixteen`: bytes i .. i+15 of the two blocks are all run characters.
+      const std::uint32_t window = previous | (run_mask << 16);
+      std::uint32_t sixteen = window & (window >> 1);
+      sixteen &= sixteen >> 2;
+      sixteen &= sixteen >> 4;
+      sixteen &= sixteen >> 8;
+      if (sixteen == 0 && special_mask == 0) {
+        previous = run_mask;
+        position += 16;
+        continue;
       }
-#endif
-      position = examine_block(position, std::min(position + 16, size));
+      while (special_mask != 0) {
+        const std::size_t at = position + static_cast<std::size_t>(__builtin_ctz(special_mask));
+        special_mask &= special_mask - 1;
+        if (data_[at] == '%' && at >= percent_done_) percent_run(at);
+        if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
+      }
+      if (sixteen == 0) {
+        previous = run_mask;
+        position += 16;
+        continue;
+      }
+      const std::size_t start = position - 16 + static_cast<std::size_t>(__builtin_ctz(sixteen));
+      // Resume after the run (it may end inside this block, or far beyond it); with `previous`
+      // cleared, a run starting later in this block is seen when the block is looked at again.
+      if (start >= run_done_) {
+        alphabet_run(start);
+        position = std::max(position, run_done_);
+      } else {
+        position += 16;  // cannot happen: blocks after a run start at or after its end
+      }
+      previous = 0;
     }
+#endif
+    while (position < size && !full())
+      position = examine_block(position, size);
     std::stable_sort(
         out_.begin() + static_cast<std::ptrdiff_t>(first_), out_.end(),
         [](const DecodedSegment& a, const DecodedSegment& b) { return a.begin < b.begin; });
@@ -292,13 +332,12 @@ class RunFinder {
       ++padded_end;
     const std::string_view run = data_.substr(begin, length);
     if (all & kHexDigit) {
-      if (length >= limits_.min_hex && length % 2 == 0)
+      if (length >= limits_.min_hex && length % 2 == 0 && hex_may_be_text(run))
         emit(begin, end, Encoding::hex, decode_hex(run));
       return end;
     }
     if ((seen & kStandard) && (seen & kUrlSafe)) return end;  // paths and the like
-    const bool padded = padded_end > end;
-    if (length < limits_.min_base64 && !(padded && length + 2 >= 12)) return end;
+    if (length < limits_.min_base64) return end;
     emit(begin, padded_end, (seen & kUrlSafe) ? Encoding::base64url : Encoding::base64,
          decode_base64(run));
     return padded_end;
@@ -347,7 +386,7 @@ class RunFinder {
   }
 
   void emit(std::size_t begin, std::size_t end, Encoding encoding, std::string text) {
-    if (text.empty() || !looks_like_text(text, limits_.max_non_printable)) return;
+    if (full() || text.empty() || !looks_like_text(text, limits_.max_non_printable)) return;
     out_.push_back({begin, end, encoding, std::move(text)});
   }
 

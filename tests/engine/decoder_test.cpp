@@ -1,0 +1,254 @@
+// The decoder (engine/decoder.h): which runs it decodes, where it says they are, what it drops,
+// and scan_decoded over the built-in rules. Every encoded secret is built at run time.
+#include "engine/decoder.h"
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/rule_database.h"
+#include "engine/rule_loader.h"
+#include "engine/scanner.h"
+#include "tests/support.h"
+
+namespace leakhound {
+namespace {
+
+std::string base64(std::string_view bytes, bool url = false) {
+  const char* alphabet = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                             : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const auto n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16 |
+                                              static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                                              static_cast<unsigned char>(bytes[i + 2]));
+    for (int shift = 18; shift >= 0; shift -= 6)
+      out += alphabet[(n >> shift) & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    const auto n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    const auto n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16 |
+                                              static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string encode_each(std::string_view bytes, const char* format) {
+  std::string out;
+  char buffer[16];
+  for (char c : bytes) {
+    std::snprintf(buffer, sizeof buffer, format, static_cast<unsigned char>(c));
+    out += buffer;
+  }
+  return out;
+}
+
+const RuleDatabase& builtin() {
+  static const std::unique_ptr<RuleDatabase> database = [] {
+    auto rules = load_builtin_rules();
+    REQUIRE(rules);
+    auto built = RuleDatabase::build(std::move(rules).value(), DatabaseOptions{});
+    REQUIRE(built);
+    return std::move(built).value();
+  }();
+  return *database;
+}
+
+std::vector<Finding> scan_all(std::string_view data, unsigned depth = 2) {
+  Scanner scanner(builtin());
+  std::vector<Match> matches;
+  REQUIRE(scanner.scan(data, matches));
+  std::vector<Finding> findings;
+  locate_findings(data, matches, builtin().rules(), 0, 0, Provenance{"file", "t", {}, {}},
+                  findings);
+  DecodeScanOptions options;
+  options.max_depth = depth;
+  REQUIRE(scan_decoded(scanner, data, options, Provenance{"file", "t", {}, {}}, findings));
+  return findings;
+}
+
+const Finding* find_rule(const std::vector<Finding>& findings, std::string_view rule_id) {
+  for (const Finding& finding : findings)
+    if (finding.rule->id == rule_id) return &finding;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("decoder: base64 run decoded with its span", "[decoder]") {
+  test::FakeSecrets fakes(11);
+  const std::string secret = fakes.github_classic();
+  const std::string encoded = base64(secret);
+  const std::string data = "x = \"" + encoded + "\";\n";
+  std::vector<DecodedSegment> segments;
+  decode_runs(data, segments);
+  REQUIRE(segments.size() == 1);
+  CHECK(segments[0].encoding == Encoding::base64);
+  CHECK(segments[0].begin == 5);
+  CHECK(segments[0].end == 5 + encoded.size());
+  CHECK(segments[0].text == secret);
+}
+
+TEST_CASE("decoder: each encoding of a secret", "[decoder]") {
+  test::FakeSecrets fakes(12);
+  const std::string secret =
+      fakes.aws_access_key_id() + ":" + fakes.random_string(24, test::kBase62);
+  struct Case {
+    std::string encoded;
+    Encoding encoding;
+  };
+  const std::vector<Case> cases = {
+      {base64(secret + std::string(2, 0x3f) + ">>"), Encoding::base64},
+      {base64(secret + std::string(2, 0x3f) + ">>", true), Encoding::base64url},
+      {encode_each(secret, "%02x"), Encoding::hex},
+      {"https://h.example/p?v=" + encode_each(secret, "%%%02X"), Encoding::percent},
+      {encode_each(secret, "\\u%04x"), Encoding::escape},
+      {encode_each(secret, "\\x%02x"), Encoding::escape},
+  };
+  for (const Case& c : cases) {
+    const std::string data = "prefix \"" + c.encoded + "\" suffix\n";
+    std::vector<DecodedSegment> segments;
+    decode_runs(data, segments);
+    INFO(to_string(c.encoding));
+    REQUIRE(segments.size() == 1);
+    CHECK(segments[0].encoding == c.encoding);
+    CHECK(segments[0].begin == 8);
+    CHECK(segments[0].end == 8 + c.encoded.size());
+    CHECK(segments[0].text.find(secret) != std::string::npos);
+  }
+}
+
+TEST_CASE("decoder: binary and random runs are dropped", "[decoder]") {
+  std::mt19937 random(5);
+  std::string image = "\x89PNG\r\n";
+  for (int i = 0; i < 300; ++i)
+    image += static_cast<char>(random() & 0xFF);
+  std::string hash_hex;
+  for (int i = 0; i < 64; ++i)
+    hash_hex += "0123456789abcdef"[random() % 16];
+  test::FakeSecrets fakes(13);
+  const std::string data = "img: data:image/png;base64," + base64(image) + "\nsha256 " + hash_hex +
+                           "\nnoise " + fakes.random_string(64, test::kBase62) +
+                           "\nconfigurationManagerFactory.createInstance()\n";
+  std::vector<DecodedSegment> segments;
+  decode_runs(data, segments);
+  CHECK(segments.empty());
+}
+
+TEST_CASE("decoder: adversarial input stays bounded", "[decoder]") {
+  // One enormous run is skipped; a buffer of many small runs yields at most max_segments.
+  std::vector<DecodedSegment> segments;
+  decode_runs(std::string(1 << 20, 'A'), segments);
+  CHECK(segments.empty());
+  std::string many;
+  for (int i = 0; i < 20000; ++i)
+    many += "%41%42 ";
+  DecoderLimits limits;
+  limits.max_segments = 100;
+  decode_runs(many, segments, limits);
+  CHECK(segments.size() == 100);
+}
+
+TEST_CASE("scan_decoded: base64 and double base64 located at the run", "[decoder]") {
+  test::FakeSecrets fakes(14);
+  const std::string secret = fakes.github_classic();
+  const std::string once = base64(secret);
+  const std::string twice = base64(once);
+  const std::string data = "first line\nvalue: " + once + "\nother: " + twice + "\n";
+  const std::vector<Finding> findings = scan_all(data);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].encoding == "base64");
+  CHECK(findings[0].line == 2);
+  CHECK(findings[0].column == 8);
+  CHECK(findings[0].offset == data.find(once));
+  CHECK(findings[0].end_offset == data.find(once) + once.size());
+  CHECK(findings[0].secret == secret);
+  CHECK(findings[0].fingerprint == fingerprint("github-classic-pat", secret));
+  CHECK(findings[1].encoding == "base64>base64");
+  CHECK(findings[1].line == 3);
+  CHECK(findings[1].offset == data.find(twice));
+  CHECK(display_snippet(findings[1], false).find(twice) == std::string::npos);
+  CHECK(scan_all(data, 1).size() == 1);
+  CHECK(scan_all(data, 0).empty());
+}
+
+TEST_CASE("scan_decoded: percent in a URL and escapes in JSON and C", "[decoder]") {
+  test::FakeSecrets fakes(15);
+  const std::string secret = fakes.slack_bot();
+  const std::string url = "https://hooks.example.com/x?t=" + encode_each(secret, "%%%02X");
+  const std::string json = "{\"t\": \"" + encode_each(secret, "\\u%04x") + "\"}";
+  const std::string c_string = "const char* t = \"" + encode_each(secret, "\\x%02x") + "\";";
+  for (const std::string& data : {url, json, c_string}) {
+    const std::vector<Finding> findings = scan_all(data + "\n");
+    INFO(data);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].secret == secret);
+    CHECK((findings[0].encoding == "percent" || findings[0].encoding == "escape"));
+  }
+}
+
+TEST_CASE("scan_decoded: plain finding of the same secret wins", "[decoder]") {
+  test::FakeSecrets fakes(16);
+  const std::string secret = fakes.github_classic();
+  // Escaping a slash leaves the token intact: it is found in plain text, and only there.
+  const std::string data = "{\"u\": \"https:\\/\\/x.example\\/" + secret + "\"}\n";
+  const std::vector<Finding> findings = scan_all(data);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].encoding.empty());
+}
+
+TEST_CASE("scan_decoded: Kubernetes Secret keys and name", "[decoder]") {
+  test::FakeSecrets fakes(17);
+  const std::string token = fakes.github_classic();
+  const std::string password = fakes.random_string(20, test::kBase62);
+  const std::string data =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-credentials\n"
+      "  namespace: prod\ntype: Opaque\ndata:\n  db-password: " +
+      base64(password) + "\n  github-token: " + base64(token) +
+      "\n  username: " + base64("service-account") + "\n";
+  const std::vector<Finding> findings = scan_all(data);
+  const Finding* github = find_rule(findings, "github-classic-pat");
+  REQUIRE(github);
+  CHECK(github->line == 9);
+  CHECK(github->secret == token);
+  const Fields expected_github = {{"kubernetes_secret", "app-credentials"},
+                                  {"key", "github-token"}};
+  CHECK(github->provenance.fields == expected_github);
+  const Finding* db = find_rule(findings, "generic-password-config");
+  REQUIRE(db);
+  CHECK(db->secret == password);
+  CHECK(db->line == 8);
+  CHECK(db->encoding == "base64");
+  for (const Finding& finding : findings)
+    CHECK(finding.line != 10);  // the username is not a secret
+}
+
+TEST_CASE("scan_decoded: docker config auth entry", "[decoder]") {
+  test::FakeSecrets fakes(18);
+  const std::string password = fakes.random_string(24, test::kBase62);
+  const std::string data =
+      "{\"auths\": {\"registry.example.com\": {\"email\": \"a@b.c\"}, "
+      "\"r.example\": {\"token\": \"" +
+      base64("robot:" + password) + "\"}}}\n";
+  const std::vector<Finding> findings = scan_all(data);
+  const Finding* decoded = nullptr;
+  for (const Finding& finding : findings)
+    if (finding.encoding == "base64") decoded = &finding;
+  REQUIRE(decoded);
+  CHECK(decoded->secret == password);
+  CHECK(decoded->offset == data.find(base64("robot:" + password)));
+}
+
+}  // namespace leakhound
