@@ -1,0 +1,27 @@
+// libFuzzer target over the decoder: every segment lies inside the input, in order, is text,
+// and is no longer than its run; at most max_segments come out.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "engine/decoder.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::vector<leakhound::DecodedSegment> segments;
+  leakhound::DecoderLimits limits;
+  limits.max_segments = 64;
+  leakhound::decode_runs(input, segments, limits);
+  if (segments.size() > limits.max_segments) std::abort();
+  std::uint64_t previous_begin = 0;
+  for (const leakhound::DecodedSegment& segment : segments) {
+    if (segment.begin >= segment.end || segment.end > size) std::abort();
+    if (segment.begin < previous_begin) std::abort();
+    if (segment.text.size() > segment.end - segment.begin) std::abort();
+    if (!leakhound::looks_like_text(segment.text, limits.max_non_printable)) std::abort();
+    previous_begin = segment.begin;
+  }
+  return 0;
+}
