@@ -65,6 +65,16 @@ class ResolvedItem : public WorkItem {
   LoadResult result_;
 };
 
+inline std::unique_ptr<WorkItem> failed_item(std::string input, std::string reason) {
+  return std::make_unique<ResolvedItem>(LoadResult::failure(std::move(input), std::move(reason)));
+}
+
+inline std::unique_ptr<WorkItem> skipped_item(std::string input, SkipKind kind,
+                                              std::string reason = {}) {
+  return std::make_unique<ResolvedItem>(
+      LoadResult::skipped(std::move(input), kind, std::move(reason)));
+}
+
 class Source {
  public:
   virtual ~Source() = default;

@@ -59,15 +59,6 @@ int open_for_reading(const std::string& path) {
   return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 }
 
-std::unique_ptr<WorkItem> failed_item(std::string input, std::string reason) {
-  return std::make_unique<ResolvedItem>(LoadResult::failure(std::move(input), std::move(reason)));
-}
-
-std::unique_ptr<WorkItem> skipped_item(std::string input, SkipKind kind, std::string reason = {}) {
-  return std::make_unique<ResolvedItem>(
-      LoadResult::skipped(std::move(input), kind, std::move(reason)));
-}
-
 // A whole file, read with one binary probe first so large binaries are not read in full.
 class FileItem : public WorkItem {
  public:

@@ -376,7 +376,7 @@ std::unique_ptr<WorkItem> GitSource::Impl::blob_item(const git_oid& oid, std::st
 }
 
 std::unique_ptr<WorkItem> GitSource::Impl::failure(std::string input, std::string reason) {
-  return std::make_unique<ResolvedItem>(LoadResult::failure(std::move(input), std::move(reason)));
+  return failed_item(std::move(input), std::move(reason));
 }
 
 std::string GitSource::Impl::cache_key() const {

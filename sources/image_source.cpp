@@ -613,23 +613,6 @@ class Planner {
 // ---------------------------------------------------------------------------------------------
 // Work items.
 
-class FixedItem : public WorkItem {
- public:
-  explicit FixedItem(LoadResult result) : result_(std::move(result)) {}
-  LoadResult load() override { return std::move(result_); }
-
- private:
-  LoadResult result_;
-};
-
-std::unique_ptr<WorkItem> failed_item(std::string input, std::string reason) {
-  return std::make_unique<FixedItem>(LoadResult::failure(std::move(input), std::move(reason)));
-}
-std::unique_ptr<WorkItem> skipped_item(std::string input, SkipKind kind, std::string reason = {}) {
-  return std::make_unique<FixedItem>(
-      LoadResult::skipped(std::move(input), kind, std::move(reason)));
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
