@@ -7,6 +7,8 @@
 #include <cstring>
 #include <new>
 
+#include "engine/overlaps.h"
+
 namespace leakhound {
 namespace {
 
@@ -191,6 +193,7 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
   std::sort(match_buffer_.begin(), match_buffer_.end(), [](const Match& a, const Match& b) {
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
   });
+  drop_generic_overlaps(database_.rules(), match_buffer_);
   const std::size_t first = out.size();
   locate_findings(data, match_buffer_, database_.rules(), window_base_, lines_before_window_,
                   provenance_, out);
