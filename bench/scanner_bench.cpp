@@ -17,8 +17,8 @@ const leakhound::RuleDatabase& database() {
   static const std::unique_ptr<leakhound::RuleDatabase> instance = [] {
     auto rules = leakhound::load_builtin_rules();
     if (!rules) throw std::runtime_error(rules.error().message);
-    auto built = leakhound::RuleDatabase::build(std::move(rules).value(),
-                                                {leakhound::default_cache_dir()});
+    auto built =
+        leakhound::RuleDatabase::build(std::move(rules).value(), {leakhound::default_cache_dir()});
     if (!built) throw std::runtime_error(built.error().message);
     return std::move(built).value();
   }();
@@ -28,9 +28,9 @@ const leakhound::RuleDatabase& database() {
 // Code-like lines: identifiers, calls, string literals, numbers, comments, hex digests.
 std::string generate_text(std::size_t size, std::uint32_t seed) {
   static const char* const kWords[] = {
-      "config", "value", "request", "handler", "buffer", "index", "result", "client", "server",
-      "return", "const", "struct", "public", "static", "import", "string", "version", "module",
-      "update", "window", "stream", "parser", "decode", "encode", "format", "logger"};
+      "config", "value",  "request", "handler", "buffer", "index",  "result", "client",  "server",
+      "return", "const",  "struct",  "public",  "static", "import", "string", "version", "module",
+      "update", "window", "stream",  "parser",  "decode", "encode", "format", "logger"};
   std::mt19937 random(seed);
   std::uniform_int_distribution<std::size_t> word(0, std::size(kWords) - 1);
   std::uniform_int_distribution<int> shape(0, 9);
@@ -40,16 +40,18 @@ std::string generate_text(std::size_t size, std::uint32_t seed) {
     switch (shape(random)) {
       case 0:
         text += "  // ";
-        for (int i = 0; i < 8; ++i) text += std::string(kWords[word(random)]) + " ";
+        for (int i = 0; i < 8; ++i)
+          text += std::string(kWords[word(random)]) + " ";
         break;
       case 1:
         text += "  digest = \"";
-        for (int i = 0; i < 40; ++i) text += "0123456789abcdef"[random() % 16];
+        for (int i = 0; i < 40; ++i)
+          text += "0123456789abcdef"[random() % 16];
         text += "\";";
         break;
       case 2:
-        text += "  url = \"https://example.com/" + std::string(kWords[word(random)]) + "?id=" +
-                std::to_string(random() % 100000) + "\";";
+        text += "  url = \"https://example.com/" + std::string(kWords[word(random)]) +
+                "?id=" + std::to_string(random() % 100000) + "\";";
         break;
       default:
         text += "  " + std::string(kWords[word(random)]) + "_" + kWords[word(random)] + " = " +

@@ -313,11 +313,11 @@ bool RuleDatabase::load_cache(const std::filesystem::path& file, bool stream) {
     if (!read_raw(view, w.min) || !read_raw(view, w.max)) return false;
     if (w.min == 0 || w.min > kMaxMatchLength || w.max > kMaxMatchLength) return false;
   }
-  if (stream && (widths.size() != widths_.size() ||
-                 !std::equal(widths.begin(), widths.end(), widths_.begin(),
-                             [](const Widths& a, const Widths& b) {
-                               return a.min == b.min && a.max == b.max;
-                             }))) {
+  if (stream &&
+      (widths.size() != widths_.size() || !std::equal(widths.begin(), widths.end(), widths_.begin(),
+                                                      [](const Widths& a, const Widths& b) {
+                                                        return a.min == b.min && a.max == b.max;
+                                                      }))) {
     return false;
   }
   std::uint64_t payload_size = 0;
