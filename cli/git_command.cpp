@@ -16,16 +16,6 @@
 namespace leakhound {
 namespace {
 
-// Holds findings until the scan ends: whether a secret is still at HEAD, and every place a blob
-// appears, are known only once the whole history has been read.
-class CollectingReporter : public Reporter {
- public:
-  void begin(const RunInfo&) override {}
-  void finding(const Finding& finding) override { findings.push_back(finding); }
-  void end(const Summary&) override {}
-  std::vector<Finding> findings;
-};
-
 // "blobs 1234 (walk done: 1234 total) 456.7 MB 123.4 MB/s ETA 3 s", redrawn on stderr.
 class Progress {
  public:

@@ -7,19 +7,6 @@
 #include "sources/image_source.h"
 
 namespace leakhound {
-namespace {
-
-// Holds findings until the scan ends: where else each content appears, and whether a later
-// layer removed it, are known only once every layer has been read.
-class CollectingReporter : public Reporter {
- public:
-  void begin(const RunInfo&) override {}
-  void finding(const Finding& finding) override { findings.push_back(finding); }
-  void end(const Summary&) override {}
-  std::vector<Finding> findings;
-};
-
-}  // namespace
 
 void add_image_command(CLI::App& app, ImageCommandOptions& options) {
   CLI::App* command = app.add_subcommand(

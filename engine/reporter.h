@@ -27,4 +27,14 @@ class Reporter {
   virtual void end(const Summary& summary) = 0;
 };
 
+// Keeps findings in memory, for sources whose provenance is complete only once the whole input
+// has been read (git: present at HEAD; images: removed by a later layer, other locations).
+class CollectingReporter : public Reporter {
+ public:
+  void begin(const RunInfo&) override {}
+  void finding(const Finding& finding) override { findings.push_back(finding); }
+  void end(const Summary&) override {}
+  std::vector<Finding> findings;
+};
+
 }  // namespace leakhound

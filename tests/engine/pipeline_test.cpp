@@ -44,7 +44,7 @@ class MemorySource : public Source {
   std::deque<std::pair<std::size_t, std::string>> inputs_;
 };
 
-class CollectingReporter : public Reporter {
+class PathLineReporter : public Reporter {
  public:
   void begin(const RunInfo&) override {}
   void finding(const Finding& finding) override {
@@ -74,7 +74,7 @@ TEST_CASE("output order is the input order for any thread count", "[pipeline]") 
   std::vector<std::string> reference;
   for (unsigned threads : {1u, 2u, 4u, 8u}) {
     MemorySource source(many_inputs());
-    CollectingReporter reporter;
+    PathLineReporter reporter;
     PipelineOptions options;
     options.threads = threads;
     Summary summary = run_pipeline(source, *database, reporter, options);
@@ -92,7 +92,7 @@ TEST_CASE("output order is the input order for any thread count", "[pipeline]") 
 TEST_CASE("a failed input is counted and named, and the scan goes on", "[pipeline]") {
   auto database = test::build_database({test::make_rule("id", "\\bid_[0-9]{6}\\b")});
   MemorySource source({"id_111111", "!broken", "id_222222"});
-  CollectingReporter reporter;
+  PathLineReporter reporter;
   std::vector<std::string> problems;
   PipelineOptions options;
   options.on_problem = [&](const std::string& input, const std::string& reason) {
@@ -109,7 +109,7 @@ TEST_CASE("a failed input is counted and named, and the scan goes on", "[pipelin
 TEST_CASE("the keep filter drops findings before they are reported", "[pipeline]") {
   auto database = test::build_database({test::make_rule("id", "\\bid_[0-9]{6}\\b")});
   MemorySource source({"id_111111 id_222222"});
-  CollectingReporter reporter;
+  PathLineReporter reporter;
   PipelineOptions options;
   options.keep = [](const Finding& finding) { return finding.secret != "id_111111"; };
   Summary summary = run_pipeline(source, *database, reporter, options);
