@@ -4,8 +4,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
-#include "cli/project_config.h"
-#include "cli/scan_gate.h"
+#include "cli/scan_setup.h"
 #include "engine/pipeline.h"
 #include "sources/filesystem_source.h"
 
@@ -61,46 +60,27 @@ int run_dir_command(const DirOptions& options) {
   }
   if (filesystem.chunk_size < 1024) filesystem.chunk_size = 1024;
 
-  auto config = find_project_config(options.config, options.no_config, paths.front());
-  if (!config) {
-    print_problem("leakhound", config.error().message);
+  auto setup = prepare_scan(options.common, options.config, options.no_config, paths.front());
+  if (!setup) {
+    print_problem("leakhound", setup.error().message);
     return kExitError;
   }
-  for (const std::string& glob : config.value().allow_paths)
+  ScanSetup& scan = setup.value();
+  for (const std::string& glob : scan.config.allow_paths)
     filesystem.excludes.push_back(glob);
-  auto common = apply_project_config(options.common, config.value());
-  if (!common) {
-    print_problem("leakhound", common.error().message);
-    return kExitError;
-  }
-  auto gate = ScanGate::open(common.value(), config.value(), paths.front());
-  if (!gate) {
-    print_problem("leakhound", gate.error().message);
-    return kExitError;
-  }
-
-  PipelineOptions pipeline;
-  auto database = load_scan_database(common.value(), pipeline);
-  if (!database) {
-    print_problem("leakhound", database.error().message);
-    return kExitError;
-  }
-  auto output = Output::open(common.value());
+  auto output = Output::open(scan.common);
   if (!output) {
     print_problem("leakhound", output.error().message);
     return kExitError;
   }
   FilesystemSource source(paths, filesystem);
-  RunInfo run{"dir", paths, &database.value()->rules(), common.value().show_secrets};
-  Reporter& reporter = gate.value()->counting(output.value()->reporter());
+  RunInfo run{"dir", paths, &scan.database->rules(), scan.common.show_secrets};
+  Reporter& reporter = scan.gate->counting(output.value()->reporter());
   reporter.begin(run);
-  pipeline.threads = common.value().threads;
-  pipeline.on_problem = print_problem;
-  gate.value()->install(pipeline);
-  Summary summary = run_pipeline(source, *database.value(), reporter, pipeline);
+  Summary summary = run_pipeline(source, *scan.database, reporter, scan.pipeline);
   reporter.end(summary);
-  gate.value()->report_stale_baseline();
-  return finish_scan(common.value(), summary, *output.value(), gate.value()->failing_findings());
+  scan.gate->report_stale_baseline();
+  return finish_scan(scan.common, summary, *output.value(), scan.gate->failing_findings());
 }
 
 }  // namespace leakhound

@@ -7,8 +7,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
-#include "cli/project_config.h"
-#include "cli/scan_gate.h"
+#include "cli/scan_setup.h"
 #include "engine/pipeline.h"
 #include "sources/filesystem_source.h"
 #include "sources/git_source.h"
@@ -135,67 +134,41 @@ int run_git_command(const GitCommandOptions& options) {
   git.max_file_size = size.value();
   if (!options.cache.empty()) git.cache_dir = options.cache;
 
-  auto config = find_project_config(options.config, options.no_config, options.repository);
-  if (!config) {
-    print_problem("leakhound", config.error().message);
+  auto setup = prepare_scan(options.common, options.config, options.no_config, options.repository);
+  if (!setup) {
+    print_problem("leakhound", setup.error().message);
     return kExitError;
   }
-  auto common = apply_project_config(options.common, config.value());
-  if (!common) {
-    print_problem("leakhound", common.error().message);
-    return kExitError;
-  }
-  auto gate = ScanGate::open(common.value(), config.value(), options.repository);
-  if (!gate) {
-    print_problem("leakhound", gate.error().message);
-    return kExitError;
-  }
-  PipelineOptions pipeline;
-  auto database = load_scan_database(common.value(), pipeline);
-  if (!database) {
-    print_problem("leakhound", database.error().message);
-    return kExitError;
-  }
-  git.rules_hash = database.value()->rules_hash();
+  ScanSetup& scan = setup.value();
+  git.rules_hash = scan.database->rules_hash();
   auto source = GitSource::open(git);
   if (!source) {
     print_problem("leakhound", source.error().message);
     return kExitError;
   }
-  auto output = Output::open(common.value());
+  auto output = Output::open(scan.common);
   if (!output) {
     print_problem("leakhound", output.error().message);
     return kExitError;
   }
-  gate.value()->install(pipeline);
   const bool show_progress =
       options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO));
   Progress progress(*source.value());
   if (show_progress)
-    pipeline.on_progress = [&](const Summary& summary) { progress.update(summary); };
-  pipeline.threads = common.value().threads;
-  pipeline.on_problem = [&](const std::string& input, const std::string& reason) {
+    scan.pipeline.on_progress = [&](const Summary& summary) { progress.update(summary); };
+  scan.pipeline.on_problem = [&](const std::string& input, const std::string& reason) {
     progress.clear();
     print_problem(input, reason);
   };
 
   CollectingReporter collected;
-  Summary summary = run_pipeline(*source.value(), *database.value(), collected, pipeline);
+  Summary summary = run_pipeline(*source.value(), *scan.database, collected, scan.pipeline);
   progress.clear();
   source.value()->finalize(collected.findings);
-  RunInfo run{"git", {options.repository}, &database.value()->rules(), common.value().show_secrets};
-  Reporter& reporter = gate.value()->counting(output.value()->reporter());
-  reporter.begin(run);
-  for (const Finding& finding : collected.findings)
-    reporter.finding(finding);
-  reporter.end(summary);
-  if (!options.common.quiet) {
-    for (const std::string& note : source.value()->notes())
-      std::cerr << "leakhound: note: " << note << '\n';
-  }
   if (!summary.partial) source.value()->update_cache(collected.findings);
-  gate.value()->report_stale_baseline();
-  return finish_scan(common.value(), summary, *output.value(), gate.value()->failing_findings());
+  RunInfo run{"git", {options.repository}, &scan.database->rules(), scan.common.show_secrets};
+  return report_collected(scan, *output.value(), run, summary, collected.findings,
+                          source.value()->notes());
 }
 
 }  // namespace leakhound

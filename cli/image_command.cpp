@@ -1,8 +1,7 @@
 #include "cli/image_command.h"
 
-#include <iostream>
-
 #include "cli/exit_codes.h"
+#include "cli/scan_setup.h"
 #include "engine/pipeline.h"
 #include "sources/image_source.h"
 
@@ -35,6 +34,12 @@ void add_image_command(CLI::App& app, ImageCommandOptions& options) {
       ->add_option("--max-file-size", options.max_file_size,
                    "Skip (and report) files larger than SIZE (default 256M)")
       ->type_name("SIZE");
+  command
+      ->add_option("--config", options.config,
+                   "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
+                   "(default: .leakhound.toml, else .gitleaks.toml, in the current directory)")
+      ->type_name("FILE");
+  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml and .gitleaks.toml");
 }
 
 int run_image_command(const ImageCommandOptions& options) {
@@ -51,39 +56,29 @@ int run_image_command(const ImageCommandOptions& options) {
   }
   image.max_file_size = size.value();
 
-  PipelineOptions pipeline;
-  auto database = load_scan_database(options.common, pipeline);
-  if (!database) {
-    print_problem("leakhound", database.error().message);
+  // An image has no project folder: the configuration is the one of where the scan runs.
+  auto setup = prepare_scan(options.common, options.config, options.no_config, ".");
+  if (!setup) {
+    print_problem("leakhound", setup.error().message);
     return kExitError;
   }
+  ScanSetup& scan = setup.value();
   auto source = ImageSource::open(image);
   if (!source) {
     print_problem("leakhound", source.error().message);
     return kExitError;
   }
-  auto output = Output::open(options.common);
+  auto output = Output::open(scan.common);
   if (!output) {
     print_problem("leakhound", output.error().message);
     return kExitError;
   }
-  pipeline.threads = options.common.threads;
-  pipeline.on_problem = print_problem;
-
   CollectingReporter collected;
-  Summary summary = run_pipeline(*source.value(), *database.value(), collected, pipeline);
+  Summary summary = run_pipeline(*source.value(), *scan.database, collected, scan.pipeline);
   source.value()->finalize(collected.findings);
-  RunInfo run{"image", {options.path}, &database.value()->rules(), options.common.show_secrets};
-  Reporter& reporter = output.value()->reporter();
-  reporter.begin(run);
-  for (const Finding& finding : collected.findings)
-    reporter.finding(finding);
-  reporter.end(summary);
-  if (!options.common.quiet) {
-    for (const std::string& note : source.value()->notes())
-      std::cerr << "leakhound: note: " << note << '\n';
-  }
-  return finish_scan(options.common, summary, *output.value());
+  RunInfo run{"image", {options.path}, &scan.database->rules(), scan.common.show_secrets};
+  return report_collected(scan, *output.value(), run, summary, collected.findings,
+                          source.value()->notes());
 }
 
 }  // namespace leakhound

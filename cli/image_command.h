@@ -17,6 +17,8 @@ struct ImageCommandOptions {
   bool verify_digests = false;
   bool scan_binary = false;
   std::string max_file_size = "256M";
+  std::string config;
+  bool no_config = false;
 };
 
 void add_image_command(CLI::App& app, ImageCommandOptions& options);

@@ -59,10 +59,11 @@ int main(int argc, char** argv) {
       app.add_subcommand("baseline", "Baselines of accepted findings (docs/ci.md)");
   baseline->require_subcommand(1);
   baseline
-      ->add_subcommand("create",
-                       "Run `dir ...` or `git ...` (with their options) and print every finding "
-                       "as a baseline: rule id, path and fingerprint, sorted; never secrets or "
-                       "line numbers. Use it with --baseline FILE on later scans")
+      ->add_subcommand(
+          "create",
+          "Run `dir ...`, `git ...` or `image ...` (with their options) and print every finding "
+          "as a baseline: rule id, path and fingerprint, sorted; never secrets or "
+          "line numbers. Use it with --baseline FILE on later scans")
       ->prefix_command();
 
   try {
@@ -74,8 +75,10 @@ int main(int argc, char** argv) {
   if (baseline->parsed()) {
     // `baseline create SCAN...`: parse SCAN as the scan command it is, writing a baseline.
     std::vector<std::string> scan = baseline->get_subcommand("create")->remaining();
-    if (scan.empty() || (scan.front() != "dir" && scan.front() != "git")) {
-      std::cerr << "leakhound: baseline create: expected a scan: `dir [PATH...]` or `git [REPO]`"
+    if (scan.empty() ||
+        (scan.front() != "dir" && scan.front() != "git" && scan.front() != "image")) {
+      std::cerr << "leakhound: baseline create: expected a scan: `dir [PATH...]`, `git [REPO]` "
+                   "or `image PATH`"
                 << " with their options\n";
       return leakhound::kExitError;
     }
@@ -87,7 +90,8 @@ int main(int argc, char** argv) {
       int code = app.exit(error);
       return code == 0 ? 0 : leakhound::kExitError;
     }
-    for (leakhound::CommonOptions* common : {&dir_options.common, &git_options.common}) {
+    for (leakhound::CommonOptions* common :
+         {&dir_options.common, &git_options.common, &image_options.common}) {
       common->write_baseline = true;
       common->exit_code = 0;  // findings are what a baseline is made of
     }

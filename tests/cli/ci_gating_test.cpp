@@ -318,3 +318,39 @@ TEST_CASE("gitlab report carries the schema's required fields", "[ci][cli][repor
   for (const char* key : {"type", "name", "value"})
     CHECK(vulnerability["identifiers"][0].contains(key));
 }
+
+TEST_CASE("image scans pass through the gate: baseline and configuration", "[ci][cli][image]") {
+  TempDir dir;
+  auto built =
+      run_shell("python3 " +
+                shell_quote(std::string(LEAKHOUND_SOURCE_DIR) + "/corpus/make_image_fixtures.py") +
+                " " + shell_quote(dir.path().string()));
+  INFO(built.err);
+  REQUIRE(built.exit_code == 0);
+  const std::string image = (dir.path() / "oci" / "deleted").string();
+  auto plain = run_leakhound({"image", image, "--no-config", "-f", "json"});
+  REQUIRE(plain.exit_code == 1);
+  const auto findings = findings_of(plain);
+  REQUIRE_FALSE(findings.empty());
+
+  SECTION("a baseline of the image accepts every finding it holds") {
+    auto created = run_leakhound({"baseline", "create", "image", image, "--no-config"});
+    INFO(created.err);
+    REQUIRE(created.exit_code == 0);
+    const auto baseline = nlohmann::json::parse(created.out);
+    CHECK(baseline["entries"].size() == findings.size());
+    dir.write("baseline.json", created.out);
+    auto gated = run_leakhound({"image", image, "--no-config", "-f", "json", "--baseline",
+                                (dir.path() / "baseline.json").string()});
+    CHECK(gated.exit_code == 0);
+    CHECK(findings_of(gated).empty());
+  }
+  SECTION("the project configuration of the current directory applies") {
+    dir.write(".leakhound.toml", "[allowlist]\npaths = [\"keep/**\"]\n");
+    auto configured = run_leakhound({"image", image, "-f", "json"}, dir.path());
+    CHECK(configured.exit_code == 1);
+    auto expected = findings;
+    REQUIRE(expected.erase("github-classic-pat keep/live.txt") == 1);
+    CHECK(findings_of(configured) == expected);
+  }
+}
