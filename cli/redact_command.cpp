@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/common.h"
 #include "cli/exit_codes.h"
 #include "cli/stream_command.h"
 #include "engine/stream_scanner.h"
@@ -54,8 +55,7 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
   command->add_option("input", options.input, "The input; - is stdin (default)")
       ->type_name("FILE|-");
   add_common_options(*command, options.common);
-  for (const char* name : {"--format", "--threads", "--color", "--show-secrets", "--honeytokens",
-                           "--canary-accounts"}) {
+  for (const char* name : {"--format", "--threads", "--color", "--show-secrets"}) {
     if (CLI::Option* option = command->get_option_no_throw(name)) command->remove_option(option);
   }
   command
@@ -63,17 +63,38 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
                    "full: every byte of a secret becomes '*' (line breaks are kept); partial: "
                    "keeps the provider prefix or 4 characters")
       ->check(CLI::IsMember({"full", "partial"}));
+  command
+      ->add_option("--report", options.report,
+                   "Also write the findings to FILE as JSON lines (secrets masked), each as it "
+                   "is confirmed")
+      ->type_name("FILE");
   command->footer(
       "Only secrets change: every other byte, including invalid UTF-8 and binary data, is "
       "copied as it is. Output is flushed at line boundaries whenever the input pauses. "
-      "SIGINT/SIGTERM: flush and exit 0. A closed output pipe ends quietly.");
+      "SIGINT/SIGTERM: flush and exit 0. A closed output pipe ends quietly. A honeytoken "
+      "(--honeytokens, --canary-accounts) is masked like any secret, reported on stderr and "
+      "makes the exit code 3.");
 }
 
 int run_redact_command(const RedactOptions& options) {
-  auto database = load_database(options.common);
+  PipelineOptions hooks;  // only the honeytoken annotation and the decoding depth are used
+  auto database = load_scan_database(options.common, hooks);
   if (!database) {
     print_problem("leakhound", database.error().message);
     return kExitError;
+  }
+  std::unique_ptr<Output> report;
+  if (!options.report.empty()) {
+    CommonOptions report_options = options.common;
+    report_options.format = "jsonl";
+    report_options.output = options.report;
+    report_options.show_secrets = false;
+    auto opened = Output::open(report_options);
+    if (!opened) {
+      print_problem("leakhound", opened.error().message);
+      return kExitError;
+    }
+    report = std::move(opened).value();
   }
   int out_fd = STDOUT_FILENO;
   const std::string& output_path = options.common.output;
@@ -96,6 +117,7 @@ int run_redact_command(const RedactOptions& options) {
   StreamOptions stream_options;
   stream_options.release = true;
   stream_options.mask = options.mask == "partial" ? MaskStyle::partial : MaskStyle::full;
+  stream_options.max_decode_depth = hooks.max_decode_depth;
   auto scanner = StreamScanner::open(*database.value(), provenance, stream_options);
   if (!scanner) {
     print_problem("leakhound", scanner.error().message);
@@ -108,6 +130,26 @@ int run_redact_command(const RedactOptions& options) {
   std::vector<char> buffer(kReadSize);
   std::vector<Finding> findings;
   std::uint64_t secrets = 0;
+  std::uint64_t honeytokens = 0;
+  if (report)
+    report->reporter().begin(
+        {"redact", {input.value()->name()}, &database.value()->rules(), false});
+  // Counts the masked secrets; reports them (--report) and raises the alarm for honeytokens.
+  auto account = [&] {
+    for (Finding& finding : findings) {
+      if (hooks.annotate) hooks.annotate(finding);
+      if (finding.honeytoken) {
+        ++honeytokens;
+        std::cerr << "leakhound: HONEYTOKEN sighting: " << finding.honeytoken->label
+                  << " (planted at " << finding.honeytoken->planted_at << "), rule "
+                  << finding.rule->id << ", " << input.value()->name() << " line " << finding.line
+                  << '\n';
+      }
+      if (report) report->reporter().finding(finding);
+    }
+    secrets += findings.size();
+    findings.clear();
+  };
   std::string pending_out;
   std::string error;
   RawOutput::Status status = RawOutput::Status::ok;
@@ -127,23 +169,38 @@ int run_redact_command(const RedactOptions& options) {
     } else {
       break;
     }
-    secrets += findings.size();
-    findings.clear();
+    account();
   }
   if (status == RawOutput::Status::ok) {
     if (auto done = stream.finish(findings); !done && error.empty()) error = done.error().message;
-    secrets += findings.size();
+    account();
     stream.release(stream.releasable(false), pending_out);
     status = output.write(pending_out);
   }
   if (out_fd != STDOUT_FILENO) ::close(out_fd);
-  if (status == RawOutput::Status::closed) return kExitClean;  // the reader went away: quietly
+  // A sighting outranks everything, even a reader that went away.
+  if (status == RawOutput::Status::closed) return honeytokens > 0 ? kExitHoneytoken : kExitClean;
   if (error.empty()) error = input.value()->error();
   if (status == RawOutput::Status::failed) {
     error = (output_path.empty() ? std::string("stdout") : output_path) +
             ": write failed: " + std::strerror(errno);
   }
   if (!error.empty()) print_problem("leakhound", error);
+  if (report) {
+    Summary summary;
+    summary.rules = database.value()->rules().size();
+    summary.threads = 1;
+    summary.inputs_scanned = 1;
+    summary.bytes_scanned = stream.bytes_fed();
+    summary.findings = secrets;
+    summary.honeytokens = honeytokens;
+    if (!error.empty()) {
+      summary.errors = 1;
+      summary.partial = true;
+      summary.problems.emplace_back(input.value()->name(), error);
+    }
+    report->reporter().end(summary);
+  }
   if (!options.common.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -151,8 +208,10 @@ int run_redact_command(const RedactOptions& options) {
     line << "leakhound: redacted " << secrets << " secret(s) in " << std::fixed
          << std::setprecision(1) << static_cast<double>(stream.bytes_fed()) / 1e6 << " MB in "
          << std::setprecision(2) << seconds << " s";
+    if (honeytokens > 0) line << ", " << honeytokens << " honeytoken sighting(s)";
     std::cerr << line.str() << '\n';
   }
+  if (honeytokens > 0) return kExitHoneytoken;
   if (!error.empty()) return kExitError;
   if (stop_requested().load()) return kExitClean;  // stopped by a signal: flushed, exit 0
   return secrets > 0 ? options.common.exit_code : kExitClean;

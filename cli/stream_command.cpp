@@ -71,10 +71,12 @@ struct StreamResult {
 // a first line that is a JSON object) through a JsonRecordScanner, one line at a time.
 class StreamWorker {
  public:
-  StreamWorker(const RuleDatabase& database, StreamInput& input, FindingSink& sink, bool json_lines)
+  StreamWorker(const RuleDatabase& database, StreamInput& input, FindingSink& sink, bool json_lines,
+               unsigned max_decode_depth)
       : database_(database), input_(input), sink_(sink), json_(json_lines), decided_(json_lines) {
     provenance_.source = "stream";
     provenance_.path = input.name();
+    options_.max_decode_depth = max_decode_depth;
   }
 
   StreamResult run() {
@@ -100,7 +102,7 @@ class StreamWorker {
 
  private:
   Result<void> restart() {
-    auto scanner = StreamScanner::open(database_, provenance_);
+    auto scanner = StreamScanner::open(database_, provenance_, options_);
     if (!scanner) return scanner.error();
     text_ = std::move(scanner).value();
     offset_ = 0;
@@ -144,7 +146,7 @@ class StreamWorker {
       }
       // Too long for a record: this line is scanned as text by a stream of its own.
       long_line_ = true;
-      auto scanner = StreamScanner::open(database_, provenance_);
+      auto scanner = StreamScanner::open(database_, provenance_, options_);
       if (!scanner) return scanner.error();
       long_scanner_ = std::move(scanner).value();
       long_line_start_ = offset_;
@@ -206,11 +208,12 @@ class StreamWorker {
   }
 
   void scan_record(std::string_view record) {
-    if (!records_) records_ = std::make_unique<JsonRecordScanner>(database_);
+    if (!records_)
+      records_ = std::make_unique<JsonRecordScanner>(database_, options_.max_decode_depth);
     std::vector<Finding> findings;
     if (!records_->scan(record, line_number_, offset_, provenance_, findings)) {
       // Not JSON (a stray text line): scan its bytes as they are.
-      auto scanner = StreamScanner::open(database_, provenance_);
+      auto scanner = StreamScanner::open(database_, provenance_, options_);
       if (scanner) {
         (void)scanner.value()->feed(record, findings);
         (void)scanner.value()->finish(findings);
@@ -240,6 +243,7 @@ class StreamWorker {
   StreamInput& input_;
   FindingSink& sink_;
   Provenance provenance_;
+  StreamOptions options_;
   bool json_;
   bool decided_;
   std::unique_ptr<StreamScanner> text_;
@@ -327,7 +331,8 @@ int run_stream_command(const StreamCommandOptions& options) {
       note_problem(path, input.error().message);
       return;
     }
-    StreamWorker worker(*database.value(), *input.value(), sink, options.json_lines);
+    StreamWorker worker(*database.value(), *input.value(), sink, options.json_lines,
+                        common.max_decode_depth);
     StreamResult result = worker.run();
     {
       std::lock_guard lock(summary_mutex);

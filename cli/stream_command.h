@@ -24,6 +24,7 @@ struct RedactOptions {
   CommonOptions common;
   std::string input = "-";
   std::string mask = "full";
+  std::string report;  // --report FILE: the findings as JSON lines (secrets masked)
 };
 
 void add_stream_command(CLI::App& app, StreamCommandOptions& options);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 
+#include "engine/decoder.h"
 #include "engine/overlaps.h"
 
 namespace leakhound {
@@ -18,6 +19,9 @@ constexpr std::size_t kPieceSize = 256 * 1024;
 constexpr std::uint64_t kKeep = RuleDatabase::kMaxMatchLength + 1;
 // The window's front is cut only when this much can go, so the memmove is amortised.
 constexpr std::uint64_t kTrimSlack = 128 * 1024;
+// Decoding: a line longer than this is decoded in pieces (runs longer than half of it are
+// never decoded, so a piece boundary splits only runs that are skipped anyway, or one run).
+constexpr std::uint64_t kMaxDecodeLag = 2 * DecoderLimits{}.max_run;
 
 bool starts_with_caseless(std::string_view text, std::string_view prefix) {
   if (prefix.size() > text.size()) return false;
@@ -117,6 +121,7 @@ Result<void> StreamScanner::feed(std::string_view bytes, std::vector<Finding>& o
                         std::to_string(status));
     }
     confirm_pending(false, out);
+    if (auto decoded = decode_ready(false, out); !decoded) return decoded;
     trim_window();
   }
   if (!stream_) {  // no rules: nothing can match, but redact still passes the bytes on
@@ -139,7 +144,7 @@ Result<void> StreamScanner::finish(std::vector<Finding>& out) {
     }
   }
   confirm_pending(true, out);
-  return {};
+  return decode_ready(true, out);
 }
 
 bool StreamScanner::keywords_near(std::uint32_t rule, std::uint64_t hit_end) const {
@@ -194,17 +199,74 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
   });
   drop_generic_overlaps(database_.rules(), match_buffer_);
-  const std::size_t first = out.size();
+  std::vector<Finding>& target = decoding() ? held_ : out;  // held until their line is decoded
+  const std::size_t first = target.size();
   locate_findings(data, match_buffer_, database_.rules(), window_base_, lines_before_window_,
-                  provenance_, out);
+                  provenance_, target);
+  for (std::size_t i = first; i < target.size(); ++i)
+    add_span(target[i]);
+}
+
+void StreamScanner::add_span(const Finding& finding) {
   if (!options_.release) return;
-  for (std::size_t i = first; i < out.size(); ++i) {
-    const Finding& finding = out[i];
-    const std::uint32_t keep = options_.mask == MaskStyle::partial
-                                   ? partial_mask_prefix(*finding.rule, finding.secret)
-                                   : 0;
-    spans_.push_back({finding.offset, finding.end_offset, keep});
+  const std::uint32_t keep =
+      options_.mask == MaskStyle::partial ? partial_mask_prefix(*finding.rule, finding.secret) : 0;
+  spans_.push_back({finding.offset, finding.end_offset, keep});
+}
+
+std::uint64_t StreamScanner::pending_bound() const {
+  std::uint64_t bound = stream_end_;
+  for (const PendingHit& hit : pending_)
+    bound = std::min(bound, search_start(hit));
+  return bound;
+}
+
+Result<void> StreamScanner::decode_ready(bool final, std::vector<Finding>& out) {
+  if (!decoding()) return {};
+  // Decode the completed lines whose plain findings are all decided (a plain finding of
+  // encoded bytes may yield to the decoded one), or a piece of a very long line.
+  std::uint64_t upto = final ? stream_end_ : pending_bound();
+  if (!final && upto > decoded_until_) {
+    const std::string_view ready =
+        window().substr(static_cast<std::size_t>(decoded_until_ - window_base_),
+                        static_cast<std::size_t>(upto - decoded_until_));
+    const std::size_t newline = ready.rfind('\n');
+    if (newline != std::string_view::npos) {
+      upto = decoded_until_ + newline + 1;
+    } else if (ready.size() < kMaxDecodeLag) {
+      upto = decoded_until_;
+    }
   }
+  Result<void> scanned;
+  if (upto > decoded_until_) {
+    const std::string_view region =
+        window().substr(static_cast<std::size_t>(decoded_until_ - window_base_),
+                        static_cast<std::size_t>(upto - decoded_until_));
+    DecodeScanOptions decode;
+    decode.max_depth = options_.max_decode_depth;
+    decode.base_offset = decoded_until_;
+    scanned = scan_decoded(confirmer_, region, decode, provenance_, held_);
+    // Decoded findings are the held ones with an encoding chain (all earlier ones went out):
+    // their lines count from the region's start.
+    for (Finding& finding : held_) {
+      if (finding.encoding.empty()) continue;
+      finding.line += lines_before_decoded_;
+      finding.end_line += lines_before_decoded_;
+      add_span(finding);
+    }
+    lines_before_decoded_ += count_newlines(region.data(), region.data() + region.size());
+    decoded_until_ = upto;
+  }
+  // Out go the findings that end in decoded bytes, in stream order.
+  auto ready = std::stable_partition(held_.begin(), held_.end(), [&](const Finding& finding) {
+    return final || finding.end_offset <= decoded_until_;
+  });
+  std::sort(held_.begin(), ready, [](const Finding& a, const Finding& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.rule->id < b.rule->id;
+  });
+  std::move(held_.begin(), ready, std::back_inserter(out));
+  held_.erase(held_.begin(), ready);
+  return scanned;
 }
 
 void StreamScanner::trim_window() {
@@ -214,6 +276,7 @@ void StreamScanner::trim_window() {
     keep_from = std::min(keep_from, start > 0 ? start - 1 : 0);
   }
   if (options_.release) keep_from = std::min(keep_from, released_);
+  if (decoding()) keep_from = std::min(keep_from, decoded_until_);
   if (keep_from < window_base_ + kTrimSlack) return;
   const std::size_t cut = static_cast<std::size_t>(keep_from - window_base_);
   lines_before_window_ += count_newlines(window_.data(), window_.data() + cut);
@@ -262,9 +325,8 @@ std::uint64_t StreamScanner::partial_match_start(std::uint64_t from, std::uint64
 
 std::uint64_t StreamScanner::releasable(bool at_pause) {
   if (finished_) return stream_end_;
-  std::uint64_t pending_bound = stream_end_;
-  for (const PendingHit& hit : pending_)
-    pending_bound = std::min(pending_bound, search_start(hit));
+  std::uint64_t pending_bound = this->pending_bound();
+  if (decoding()) pending_bound = std::min(pending_bound, decoded_until_);
   std::uint64_t safe =
       std::min(pending_bound, stream_end_ > kKeep ? stream_end_ - kKeep : std::uint64_t{0});
   if (at_pause && released_ < stream_end_) {

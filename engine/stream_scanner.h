@@ -9,6 +9,11 @@
 // what there is. So a finding is reported as soon as it is certain, a PEM key spanning many
 // lines is found, and memory per stream does not depend on the input or its line lengths.
 //
+// Decoding (max_decode_depth > 0): encoded runs have no stage-1 hit, so completed lines are
+// passed to scan_decoded() as they become decided (a line longer than kMaxDecodeLag is cut
+// there); findings are reported when their line has been decoded, and redact releases only
+// decoded bytes. Runs are at most DecoderLimits::max_run bytes, so the window stays bounded.
+//
 // Release (redact mode): bytes before releasable() can no longer become part of a secret that
 // is still undecided. Without a pause that is everything but the last kMaxMatchLength bytes and
 // the windows of pending hits; at an input pause it extends to the last line boundary unless a
@@ -42,6 +47,10 @@ enum class MaskStyle {
 struct StreamOptions {
   bool release = false;  // keep unreleased bytes for release() (redact)
   MaskStyle mask = MaskStyle::full;
+  // Levels of decoding of encoded runs (engine/decoder.h), 0 = off. Each completed line is
+  // decoded and scanned once its plain findings are decided; those findings are held until
+  // then, so a generic match of encoded bytes can yield to the decoded secret.
+  unsigned max_decode_depth = 0;
 };
 
 class StreamScanner {
@@ -91,8 +100,12 @@ class StreamScanner {
   bool keywords_near(std::uint32_t rule, std::uint64_t hit_end) const;
   std::uint64_t search_start(const PendingHit& hit) const;
   std::uint64_t partial_match_start(std::uint64_t from, std::uint64_t limit);
+  std::uint64_t pending_bound() const;
+  Result<void> decode_ready(bool final, std::vector<Finding>& out);
+  void add_span(const Finding& finding);
   void trim_window();
   std::string_view window() const { return {window_.data(), window_.size()}; }
+  bool decoding() const { return options_.max_decode_depth > 0 && stream_database_ != nullptr; }
 
   const RuleDatabase& database_;
   Provenance provenance_;
@@ -112,6 +125,9 @@ class StreamScanner {
   std::vector<std::uint64_t> covered_until_;     // per rule: end of its last confirmed match
   std::vector<std::uint64_t> keyword_last_end_;  // per keyword: end of its last sighting + 1
   std::vector<SecretSpan> spans_;                // redact: confirmed secrets not yet released
+  std::uint64_t decoded_until_ = 0;              // decoding: bytes before it are decoded
+  std::uint64_t lines_before_decoded_ = 0;       // newlines before decoded_until_
+  std::vector<Finding> held_;                    // decoding: confirmed, their line not decoded
   std::vector<Scanner::Hit> hit_buffer_;
   std::vector<Match> match_buffer_;
 };

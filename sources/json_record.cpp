@@ -2,13 +2,17 @@
 
 #include <simdjson.h>
 
+#include <iterator>
 #include <string>
+
+#include "engine/decoder.h"
 
 namespace leakhound {
 
 struct JsonRecordScanner::State {
-  explicit State(const RuleDatabase& database) : scanner(database) {}
+  State(const RuleDatabase& database, unsigned depth) : scanner(database), decode_depth(depth) {}
   Scanner scanner;
+  unsigned decode_depth;
   simdjson::dom::parser parser;
   std::vector<Match> matches;
 };
@@ -17,6 +21,7 @@ namespace {
 
 struct Walk {
   Scanner& scanner;
+  unsigned decode_depth;
   std::vector<Match>& matches;
   const Provenance& base;
   std::uint64_t line_number;
@@ -62,13 +67,26 @@ struct Walk {
 
   void string(std::string_view text, const std::string& path) {
     matches.clear();
-    if (!scanner.scan(text, matches) || matches.empty()) return;
+    if (!scanner.scan(text, matches)) return;
+    // No match and nothing long enough to hold an encoded secret: nothing to report.
+    if (matches.empty() && (decode_depth == 0 || text.size() < DecoderLimits{}.min_base64)) return;
     Provenance provenance = base;
     provenance.fields.emplace_back("field", path);
     provenance.fields.emplace_back("record_offset", std::to_string(record_offset));
     if (!timestamp.empty()) provenance.fields.emplace_back("timestamp", timestamp);
     const std::size_t first = out.size();
     locate_findings(text, matches, scanner.database().rules(), 0, 0, provenance, out);
+    if (decode_depth > 0) {
+      // Encoded runs in the value (a base64 blob, a percent-encoded URL), at their place in it.
+      DecodeScanOptions decode;
+      decode.max_depth = decode_depth;
+      std::vector<Finding> found(
+          std::make_move_iterator(out.begin() + static_cast<std::ptrdiff_t>(first)),
+          std::make_move_iterator(out.end()));
+      out.resize(first);
+      (void)scan_decoded(scanner, text, decode, provenance, found);
+      std::move(found.begin(), found.end(), std::back_inserter(out));
+    }
     for (std::size_t i = first; i < out.size(); ++i) {
       out[i].line = line_number;  // the record's line; the value's own lines do not exist
       out[i].end_line = line_number;
@@ -78,8 +96,8 @@ struct Walk {
 
 }  // namespace
 
-JsonRecordScanner::JsonRecordScanner(const RuleDatabase& database)
-    : state_(std::make_unique<State>(database)) {}
+JsonRecordScanner::JsonRecordScanner(const RuleDatabase& database, unsigned max_decode_depth)
+    : state_(std::make_unique<State>(database, max_decode_depth)) {}
 
 JsonRecordScanner::~JsonRecordScanner() = default;
 
@@ -98,7 +116,14 @@ bool JsonRecordScanner::scan(std::string_view line, std::uint64_t line_number,
       record.type() != simdjson::dom::element_type::OBJECT) {
     return false;
   }
-  Walk walk{state_->scanner, state_->matches, provenance, line_number, record_offset, {}, out};
+  Walk walk{state_->scanner,
+            state_->decode_depth,
+            state_->matches,
+            provenance,
+            line_number,
+            record_offset,
+            {},
+            out};
   for (const char* key : {"timestamp", "ts", "@timestamp"}) {
     simdjson::dom::element stamp;
     if (record[key].get(stamp)) continue;

@@ -20,7 +20,8 @@ namespace leakhound {
 
 class JsonRecordScanner {
  public:
-  explicit JsonRecordScanner(const RuleDatabase& database);
+  // `max_decode_depth`: levels of decoding of encoded runs inside values (engine/decoder.h).
+  explicit JsonRecordScanner(const RuleDatabase& database, unsigned max_decode_depth = 0);
   ~JsonRecordScanner();
 
   // True when `line` (without its newline) parses as a JSON object.

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -46,6 +47,24 @@ std::filesystem::path TempDir::write(const std::string& relative,
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << content;
   return file;
+}
+
+std::string base64(std::string_view bytes, bool url) {
+  const std::string_view alphabet =
+      url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t take = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto byte = k < take ? static_cast<unsigned char>(bytes[i + k]) : 0u;
+      group = group << 8 | byte;
+    }
+    for (std::size_t k = 0; k < 4; ++k)
+      out += k <= take ? alphabet[(group >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
 }
 
 std::string shell_quote(const std::string& text) {

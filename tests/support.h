@@ -37,6 +37,9 @@ CommandResult run_leakhound(const std::vector<std::string>& arguments,
 CommandResult run_shell(const std::string& command_line);
 std::string shell_quote(const std::string& text);
 
+// RFC 4648 base64 (with padding), or base64url with `url`: encoded test secrets.
+std::string base64(std::string_view bytes, bool url = false);
+
 // Fake credentials of the shapes the built-in rules detect, random from a seeded generator.
 class FakeSecrets {
  public:

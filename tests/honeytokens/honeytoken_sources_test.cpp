@@ -1,7 +1,8 @@
 // Honeytoken sightings in the other scan commands: a decoy committed and later deleted in a git
-// history, and a decoy printed into a log stream.
+// history, a decoy printed into a log stream, and one passing through redact.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -68,4 +69,30 @@ TEST_CASE("honeytokens: a decoy in a log stream is a sighting", "[honeytokens]")
 
   auto plain = run_leakhound({"stream", "--quiet", log.string()}, dir.path());
   CHECK(plain.exit_code == 1);
+}
+
+TEST_CASE("honeytokens: redact masks a decoy and raises the alarm", "[honeytokens][redact]") {
+  TempDir dir;
+  const std::string token = mint_into(dir, "github", "ci log decoy");
+  const auto log = dir.write("build.log", "step 1 ok\nexport GH_TOKEN=" + token + "\nstep 2 ok\n");
+  auto result = run_leakhound(
+      {"redact", "--honeytokens", "registry.toml", "--report", "report.jsonl", log.string()},
+      dir.path());
+  CHECK(result.exit_code == 3);
+  CHECK(result.out ==
+        "step 1 ok\nexport GH_TOKEN=" + std::string(token.size(), '*') + "\nstep 2 ok\n");
+  CHECK(result.err.find(token) == std::string::npos);
+  CHECK(result.err.find("HONEYTOKEN sighting: ci log decoy (planted at the ops wiki)") !=
+        std::string::npos);
+  std::ifstream report(dir.path() / "report.jsonl");
+  std::string first;
+  REQUIRE(std::getline(report, first));
+  CHECK(first.find(token) == std::string::npos);
+  const auto finding = nlohmann::json::parse(first);
+  CHECK(finding["honeytoken"]["label"] == "ci log decoy");
+  CHECK(finding["line"] == 2);
+
+  auto plain = run_leakhound({"redact", "--quiet", log.string()}, dir.path());
+  CHECK(plain.exit_code == 1);
+  CHECK(plain.out == result.out);
 }

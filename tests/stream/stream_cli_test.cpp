@@ -183,3 +183,32 @@ TEST_CASE("redact exits quietly when its output pipe closes", "[stream][cli]") {
   CHECK(result.out == "0\n");  // redact's own exit status
   CHECK(result.err.empty());
 }
+
+TEST_CASE("stream decodes encoded values in text lines and JSON records",
+          "[stream][cli][decoder]") {
+  TempDir dir;
+  FakeSecrets fake;
+  const std::string in_text = fake.github_classic();
+  const std::string in_json = fake.slack_bot();
+  const std::string run = leakhound::test::base64("token=" + in_json);
+  const auto text_log =
+      dir.write("app.log", "start\nGET /login?next=%2Fhome&key=" + in_text + " 200\n" + "creds " +
+                               leakhound::test::base64("user:" + in_text) + "\n");
+  const auto json_log =
+      dir.write("app.jsonl", "{\"ts\":\"t1\",\"msg\":\"ok\"}\n{\"ts\":\"t2\",\"ctx\":{\"blob\":\"" +
+                                 run + "\"}}\n");
+  auto text = run_leakhound({"stream", "--quiet", "--show-secrets", text_log.string()});
+  CHECK(text.exit_code == 1);
+  CHECK(text.out.find("\"encoding\":\"base64\"") != std::string::npos);
+  CHECK(text.out.find("\"line\":3") != std::string::npos);
+
+  auto json = run_leakhound({"stream", "--quiet", "--show-secrets", json_log.string()});
+  CHECK(json.exit_code == 1);
+  REQUIRE(count_lines(json.out) == 1);
+  CHECK(json.out.find("\"field\":\"ctx.blob\"") != std::string::npos);
+  CHECK(json.out.find("\"encoding\":\"base64\"") != std::string::npos);
+  CHECK(json.out.find(in_json) != std::string::npos);
+
+  auto off = run_leakhound({"stream", "--quiet", "--max-decode-depth", "0", json_log.string()});
+  CHECK(off.exit_code == 0);
+}

@@ -35,8 +35,9 @@ std::unique_ptr<StreamScanner> open_stream(StreamOptions options = {}) {
 }
 
 // Feeds `text` in pieces of `read_size` bytes and returns every finding.
-std::vector<Finding> scan_in_pieces(std::string_view text, std::size_t read_size) {
-  auto scanner = open_stream();
+std::vector<Finding> scan_in_pieces(std::string_view text, std::size_t read_size,
+                                    StreamOptions options = {}) {
+  auto scanner = open_stream(options);
   std::vector<Finding> findings;
   for (std::size_t at = 0; at < text.size(); at += read_size)
     REQUIRE(scanner->feed(text.substr(at, read_size), findings).ok());
@@ -54,8 +55,8 @@ std::string pem_key(test::FakeSecrets& fake, int lines) {
 
 // Redacts `text` fed in pieces of `read_size`, pausing after every piece when `pauses`.
 std::string redact(std::string_view text, std::size_t read_size, bool pauses,
-                   std::vector<Finding>* findings_out = nullptr) {
-  auto scanner = open_stream({true, MaskStyle::full});
+                   std::vector<Finding>* findings_out = nullptr, unsigned decode_depth = 0) {
+  auto scanner = open_stream({true, MaskStyle::full, decode_depth});
   std::vector<Finding> findings;
   std::string out;
   for (std::size_t at = 0; at < text.size(); at += read_size) {
@@ -187,4 +188,82 @@ TEST_CASE("partial masks keep the provider prefix", "[stream][redact]") {
   REQUIRE(scanner->finish(findings).ok());
   scanner->release(scanner->releasable(false), out);
   CHECK(out == "t " + secret.substr(0, 4) + std::string(secret.size() - 4, '*') + "\n");
+}
+
+TEST_CASE("encoded secrets in a stream are found at their run across read boundaries",
+          "[stream][decoder]") {
+  test::FakeSecrets fake;
+  const std::string secret = fake.github_classic();
+  const std::string run = test::base64("token: " + secret);
+  const std::string prefix = "2024-05-01 INFO start\nconfig blob=";
+  const std::string text = prefix + run + " end\nplain line\n";
+  CHECK(scan_in_pieces(text, 7).empty());  // decoding off: the run hides the secret
+  StreamOptions decoding;
+  decoding.max_decode_depth = 2;
+  for (std::size_t read_size = 1; read_size <= prefix.size() + run.size() + 2; read_size += 3) {
+    INFO("read size " << read_size);
+    auto findings = scan_in_pieces(text, read_size, decoding);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].secret == secret);
+    CHECK(findings[0].encoding == "base64");
+    CHECK(findings[0].offset == prefix.size());
+    CHECK(findings[0].end_offset == prefix.size() + run.size());
+    CHECK(findings[0].line == 2);
+  }
+}
+
+TEST_CASE("a decoded finding is reported once its line is complete", "[stream][decoder]") {
+  test::FakeSecrets fake;
+  StreamOptions decoding;
+  decoding.max_decode_depth = 2;
+  auto scanner = open_stream(decoding);
+  std::vector<Finding> findings;
+  const std::string secret = fake.slack_bot();
+  REQUIRE(scanner->feed("line one\nvalue=" + test::base64("auth " + secret), findings).ok());
+  CHECK(findings.empty());  // the run may go on
+  REQUIRE(scanner->feed("\nline three\n", findings).ok());
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].secret == secret);
+  CHECK(findings[0].line == 2);
+  // Plain findings come out as soon as their line is decoded too, in stream order.
+  REQUIRE(scanner->feed("token " + fake.slack_bot() + "\n", findings).ok());
+  CHECK(findings.size() == 2);
+}
+
+TEST_CASE("redact masks the encoded run of a decoded secret", "[stream][redact][decoder]") {
+  test::FakeSecrets fake;
+  const std::string run = test::base64("password: " + fake.github_classic());
+  const std::string text = "a\nsecret=" + run + "\nb " + fake.aws_access_key_id() + "\nc";
+  for (std::size_t read_size : {1, 9, 4096}) {
+    for (bool pauses : {false, true}) {
+      INFO("read size " << read_size << " pauses " << pauses);
+      std::vector<Finding> findings;
+      const std::string out = redact(text, read_size, pauses, &findings, 2);
+      REQUIRE(findings.size() == 2);
+      CHECK(out.size() == text.size());
+      CHECK(out.find(run) == std::string::npos);
+      CHECK(out.starts_with("a\nsecret=" + std::string(run.size(), '*') + "\nb "));
+      CHECK(out.ends_with("\nc"));
+    }
+  }
+}
+
+TEST_CASE("memory stays bounded with decoding on endless lines", "[stream][decoder]") {
+  StreamOptions decoding;
+  decoding.max_decode_depth = 2;
+  decoding.release = true;
+  auto scanner = open_stream(decoding);
+  std::vector<Finding> findings;
+  std::string out;
+  // Base64 characters without a line break: one endless run, longer than any decodable run.
+  const std::string block(1 << 20, 'Q');
+  std::size_t most = 0;
+  for (int i = 0; i < 16; ++i) {
+    REQUIRE(scanner->feed(block, findings).ok());
+    scanner->release(scanner->releasable(false), out);
+    out.clear();
+    most = std::max(most, scanner->retained_bytes());
+  }
+  CHECK(most < 1024 * 1024);
+  CHECK(findings.empty());
 }
