@@ -5,15 +5,20 @@
 #include <fcntl.h>
 #include <simdjson.h>
 #include <sys/stat.h>
+#include <tbb/global_control.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -611,87 +616,580 @@ class Planner {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Work items.
+// Where content was seen, and what each layer does to the layers below it.
+
+// A place content was seen: an image's config section (layer -1) or a file of a layer.
+struct Location {
+  std::uint64_t sequence = 0;  // image order: (step << 32) | position within the step
+  std::uint32_t image = 0;
+  std::int32_t layer = -1;
+  std::string path;      // inside the layer ("a/b.jar!/c.properties"), or "config:Env"
+  bool chunked = false;  // read in chunks: scanned at every place (see Contents::chunked)
+};
+
+constexpr std::uint64_t sequence_of(std::size_t step, std::uint64_t position) {
+  return (static_cast<std::uint64_t>(step) << 32) | position;
+}
+
+// What one layer does to the layers below it, for the removed/overwritten status. Written only
+// by the reader of that layer; read once every layer is read.
+struct LayerEffects {
+  std::unordered_set<std::string> whiteouts;  // paths deleted (files or whole directories)
+  std::unordered_set<std::string> opaque;     // directories whose lower content is hidden
+  std::unordered_set<std::string> entries;    // every non-directory path the layer holds
+};
+
+// Content hashes seen and where, shared by the layer readers and the scanning threads.
+struct Contents {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::vector<Location>> locations;  // by hex SHA-256
+  // A file larger than a chunk is scanned before its hash is known: its findings carry
+  // "chunked:SEQUENCE" until finalize() looks the hash up here (set when the file is read).
+  std::unordered_map<std::uint64_t, std::string> chunked;
+};
+
+constexpr std::string_view kChunkedPrefix = "chunked:";
+
+// A whole file or configuration section: scanned unless identical content was scanned already.
+class ContentItem : public WorkItem {
+ public:
+  ContentItem(Buffer bytes, Location location, std::string input, Contents& contents,
+              bool scan_binary)
+      : bytes_(std::move(bytes)),
+        location_(std::move(location)),
+        location_path_(location_.path),
+        input_(std::move(input)),
+        contents_(contents),
+        scan_binary_(scan_binary) {}
+
+  LoadResult load() override {
+    const std::string_view view = bytes_.view();
+    if (!scan_binary_ && looks_binary(view)) return LoadResult::skipped(input_, SkipKind::binary);
+    std::string hex = to_hex(sha256(view));
+    bool first = false;
+    {
+      std::lock_guard<std::mutex> lock(contents_.mutex);
+      auto& seen = contents_.locations[hex];
+      first = seen.empty();
+      seen.push_back(std::move(location_));
+    }
+    LoadResult result;
+    result.input = input_;
+    result.blob.provenance.source = "image";
+    result.blob.provenance.path = location_path_;
+    result.blob.provenance.fields.emplace_back("content", "sha256:" + hex);
+    if (first) result.blob.bytes = std::move(bytes_);  // else: scanned once already
+    return result;
+  }
+
+ private:
+  Buffer bytes_;
+  Location location_;
+  std::string location_path_;
+  std::string input_;
+  Contents& contents_;
+  bool scan_binary_;
+};
+
+// What a layer reader hands out next.
+struct Produced {
+  std::unique_ptr<WorkItem> item;  // nullptr: nothing (from LayerReader::next: the layer is done)
+  std::uint64_t bytes = 0;         // held in memory, for the readers' queue budget
+  bool problem = false;            // a failure or a skip: reported in image order
+  bool more_chunks = false;        // a chunk whose file's next chunk must follow it directly
+};
+
+Produced problem(std::unique_ptr<WorkItem> item) {
+  Produced produced;
+  produced.item = std::move(item);
+  produced.problem = true;
+  return produced;
+}
+
+// What every layer reader shares: read-only during the scan, but for `contents` (locked).
+struct ReaderContext {
+  const ImageOptions& options;
+  ImageStore& store;
+  const std::vector<ImagePlan>& images;
+  Contents& contents;
+};
+
+std::string layer_name(const std::vector<ImagePlan>& images, std::uint32_t image,
+                       std::int32_t layer) {
+  const ImagePlan& plan = images[image];
+  const LayerPlan& layer_plan = plan.layers[static_cast<std::size_t>(layer)];
+  return plan.reference + " layer " + std::to_string(layer + 1) + " (" +
+         (layer_plan.digest.empty() ? layer_plan.blob : short_digest(layer_plan.digest)) + ")";
+}
+
+std::string archive_error(archive* handle) {
+  const char* text = archive_error_string(handle);
+  return text ? text : "unknown error";
+}
+
+// Reads up to `size` bytes of the current entry (fewer only at its end); -1 on an error.
+std::int64_t read_entry_data(archive* handle, char* out, std::uint64_t size) {
+  std::uint64_t got = 0;
+  while (got < size) {
+    la_ssize_t read = archive_read_data(handle, out + got, size - got);
+    if (read < 0) return -1;
+    if (read == 0) break;
+    got += static_cast<std::uint64_t>(read);
+  }
+  return static_cast<std::int64_t>(got);
+}
+
+// One layer, streamed through libarchive: its entries in tar order as work items (files, the
+// archives nested in them, chunks of large files) and problems. Owns everything it reads, so
+// several readers may run at once on different layers (ImageSource::Impl runs them on threads).
+class LayerReader {
+ public:
+  LayerReader(const ReaderContext& context, std::uint32_t image, std::int32_t layer,
+              std::size_t step, LayerEffects& effects)
+      : context_(context),
+        options_(context.options),
+        image_(image),
+        layer_(layer),
+        step_(step),
+        effects_(effects),
+        name_(layer_name(context.images, image, layer)),
+        chunk_size_(std::max<std::uint64_t>(1, options_.chunk_size)) {}
+
+  // The next item of the layer; an empty Produced when the layer is finished.
+  Produced next() {
+    while (true) {
+      if (large_) return next_chunk();  // its chunks first, then what ended it (pending_)
+      if (!pending_.empty()) {
+        Produced produced = std::move(pending_.front());
+        pending_.pop_front();
+        return produced;
+      }
+      if (!opened_) {
+        opened_ = true;
+        open_layer();
+        continue;
+      }
+      if (archives_.empty()) return {};
+      if (Produced entry = next_entry(); entry.item) return entry;
+    }
+  }
+
+ private:
+  // One open archive: the layer (streamed from the store) or an archive inside it (in memory).
+  struct OpenArchive {
+    ArchivePtr handle;
+    std::unique_ptr<CheckedStream> stream;  // the layer only
+    std::shared_ptr<Buffer> bytes;          // nested archives only
+    std::string prefix;                     // "app/lib.jar!/" for nested archives
+    unsigned depth = 0;
+  };
+
+  // A file larger than a chunk, being read: the bytes already read past the last emitted chunk's
+  // kept part (the next chunk's overlap), and the running hash of the whole file.
+  struct LargeFile {
+    std::string display;
+    bool nested = false;
+    std::uint64_t limit = 0;     // bytes it may have (--max-file-size, bomb allowance)
+    std::uint64_t declared = 0;  // size from the header; 0: unknown
+    std::uint64_t read_end = 0;  // bytes read from the entry
+    bool at_end = false;         // nothing more to read from the entry
+    std::uint64_t next_index = 0;
+    std::string tail;  // bytes [next chunk's data begin, read_end)
+    Sha256 hasher;
+    Location location;
+  };
+
+  std::uint64_t next_sequence() { return sequence_of(step_, position_++); }
+
+  std::string entry_name(const std::string& path) const { return name_ + ": " + path; }
+
+  void fail(std::string input, std::string reason) {
+    pending_.push_back(problem(failed_item(std::move(input), std::move(reason))));
+  }
+
+  void open_layer() {
+    const LayerPlan& plan = context_.images[image_].layers[static_cast<std::size_t>(layer_)];
+    if (plan.blob.empty() || !context_.store.exists(plan.blob)) {
+      fail(name_, "blob " + (plan.blob.empty() ? plan.digest : plan.blob) +
+                      " is missing from the image; the layer is not scanned");
+      return;
+    }
+    auto stream = context_.store.open(plan.blob);
+    if (!stream) {
+      fail(name_, stream.error().message);
+      return;
+    }
+    OpenArchive open;
+    open.stream = std::make_unique<CheckedStream>(std::move(stream).value(),
+                                                  options_.verify_digests && !plan.digest.empty());
+    open.handle = new_tar_reader();
+    if (archive_read_open(open.handle.get(), open.stream.get(), nullptr, read_checked_stream,
+                          nullptr) != ARCHIVE_OK) {
+      fail(name_,
+           "cannot read the layer (truncated or corrupt, or not a plain, gzip or zstd tar): " +
+               archive_error(open.handle.get()));
+      return;
+    }
+    archives_.push_back(std::move(open));
+  }
+
+  void close_top(bool completed) {
+    OpenArchive& top = archives_.back();
+    if (top.stream && completed && options_.verify_digests) {
+      const LayerPlan& plan = context_.images[image_].layers[static_cast<std::size_t>(layer_)];
+      auto digest = top.stream->finish_digest();
+      if (!digest) {
+        fail(name_, digest.error().message);
+      } else if (!plan.digest.empty() && digest.value() != plan.digest) {
+        fail(name_,
+             "digest mismatch: the layer's content is " + digest.value() + ", not " + plan.digest);
+      }
+    }
+    archives_.pop_back();
+  }
+
+  // Drops every nested archive above (and including) the outermost one of the top.
+  void abandon_nested() {
+    while (!archives_.empty() && !archives_.back().stream)
+      archives_.pop_back();
+  }
+
+  Produced next_entry() {
+    OpenArchive& top = archives_.back();
+    archive* handle = top.handle.get();
+    archive_entry* entry = nullptr;
+    const int status = archive_read_next_header(handle, &entry);
+    if (status == ARCHIVE_EOF) {
+      close_top(true);
+      return {};
+    }
+    const std::string where =
+        top.stream ? name_ : entry_name(top.prefix.substr(0, top.prefix.size() - 2));
+    if (status < ARCHIVE_WARN) {
+      auto item = failed_item(where, "truncated or corrupt archive: " + archive_error(handle) +
+                                         "; the rest of it is not scanned");
+      close_top(false);
+      return problem(std::move(item));
+    }
+    const char* raw_name = archive_entry_pathname(entry);
+    bool escapes = false;
+    std::string path = normalize_path(raw_name ? raw_name : "", escapes);
+    if (path.empty() && !escapes) return {};  // the root directory
+    const std::string display = top.prefix + path;
+    if (escapes) {
+      return problem(
+          failed_item(entry_name(top.prefix + (raw_name ? raw_name : "")),
+                      "unsafe name: it climbs out of the image root with '..'; not scanned"));
+    }
+    const std::string name = path.substr(path.rfind('/') + 1);
+    const bool in_layer = top.stream != nullptr;
+    if (in_layer && name.starts_with(".wh.")) {
+      const std::string dir = parent_of(path);
+      if (name == ".wh..wh..opq")
+        effects_.opaque.insert(dir);
+      else
+        effects_.whiteouts.insert((dir.empty() ? "" : dir + "/") + name.substr(4));
+      return {};
+    }
+    if (const char* target = archive_entry_hardlink(entry)) {
+      if (in_layer) effects_.entries.insert(path);
+      bool target_escapes = false;
+      normalize_path(target, target_escapes);
+      if (target_escapes)
+        return problem(failed_item(entry_name(display),
+                                   "hard link to a target outside the image root; not followed"));
+      return problem(skipped_item(entry_name(display), SkipKind::special,
+                                  std::string("hard link to ") + target));
+    }
+    const auto type = archive_entry_filetype(entry);
+    if (type == AE_IFDIR) return {};
+    if (in_layer) effects_.entries.insert(path);
+    if (type == AE_IFLNK) {
+      const char* target = archive_entry_symlink(entry);
+      if (target && !link_stays_inside(path, target))
+        return problem(failed_item(
+            entry_name(display), "symbolic link to a target outside the image root; not followed"));
+      return problem(skipped_item(entry_name(display), SkipKind::symlink));
+    }
+    if (type == AE_IFCHR || type == AE_IFBLK)
+      return problem(failed_item(entry_name(display), "device file in the image; not opened"));
+    if (type != AE_IFREG) return problem(skipped_item(entry_name(display), SkipKind::special));
+    return read_file(entry, path, display);
+  }
+
+  Produced too_large(const std::string& display, std::string reason) {
+    return problem(skipped_item(entry_name(display), SkipKind::too_large, std::move(reason)));
+  }
+
+  std::string over_max_reason() const {
+    return "skipped: more than --max-file-size (" + std::to_string(options_.max_file_size) +
+           " bytes)";
+  }
+
+  // Over the limit while reading: an archive inside the layer hit the bomb guard (the rest of it
+  // is abandoned), or a file of unknown size is over --max-file-size.
+  Produced over_limit(const std::string& display, bool nested) {
+    if (nested) {
+      auto item = failed_item(entry_name(display), bomb_reason());
+      abandon_nested();
+      return problem(std::move(item));
+    }
+    return too_large(display, over_max_reason());
+  }
+
+  Produced corrupt_data(const std::string& display) {
+    return problem(
+        failed_item(entry_name(display),
+                    "truncated or corrupt data: " + archive_error(archives_.back().handle.get())));
+  }
+
+  Produced read_file(archive_entry* entry, const std::string& path, const std::string& display) {
+    OpenArchive& top = archives_.back();
+    archive* handle = top.handle.get();
+    const bool nested = !top.stream;
+    const bool size_known = archive_entry_size_is_set(entry) != 0;
+    const auto declared =
+        static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
+    if (size_known && declared == 0) return {};
+    if (size_known && declared > options_.max_file_size) {
+      return too_large(display, "skipped: " + std::to_string(declared) +
+                                    " bytes is more than --max-file-size (" +
+                                    std::to_string(options_.max_file_size) + " bytes)");
+    }
+    // Nested content counts against the outermost archive's bomb allowance.
+    std::uint64_t limit = options_.max_file_size;
+    if (nested) limit = std::min(limit, bomb_allowance_left());
+    const bool archive_inside =
+        top.depth < options_.max_archive_depth && is_nested_archive_name(path);
+    // An archive is opened from memory, so it is read whole; any other file is read whole when
+    // it fits in a chunk, else as its first chunk (and the rest in next_chunk()).
+    std::uint64_t want = std::numeric_limits<std::uint64_t>::max();
+    if (size_known) want = declared;
+    if (!archive_inside) want = std::min(want, chunk_size_ + options_.chunk_overlap);
+    want = std::min(want, limit + 1);  // one byte over the limit shows the file is over it
+    Buffer bytes;
+    std::uint64_t got = 0;
+    if (size_known) {
+      // Read straight into the scan buffer: the tar header says how much follows.
+      bytes = Buffer(want);
+      const std::int64_t read = read_entry_data(handle, bytes.data(), want);
+      if (read < 0) return corrupt_data(display);
+      got = static_cast<std::uint64_t>(read);
+      bytes.shrink(got);
+    } else {
+      std::string grown;
+      char block[1 << 16];
+      while (grown.size() < want) {
+        const std::int64_t read = read_entry_data(
+            handle, block, std::min<std::uint64_t>(sizeof block, want - grown.size()));
+        if (read < 0) return corrupt_data(display);
+        if (read == 0) break;
+        grown.append(block, static_cast<std::size_t>(read));
+      }
+      got = grown.size();
+      bytes = Buffer(got);
+      std::memcpy(bytes.data(), grown.data(), got);
+    }
+    if (nested) nested_expanded_ += got;
+    if (got > limit) return over_limit(display, nested);
+    if (archive_inside) {
+      if (open_nested(std::move(bytes), display)) return {};
+      return problem(failed_item(entry_name(display), "not a readable archive; not scanned"));
+    }
+    if (got <= chunk_size_) {
+      Location location{next_sequence(), image_, layer_, display};
+      Produced produced;
+      produced.bytes = got;
+      produced.item =
+          std::make_unique<ContentItem>(std::move(bytes), std::move(location), entry_name(display),
+                                        context_.contents, options_.scan_binary);
+      return produced;
+    }
+    // Larger than a chunk: binary or not is decided once, from the first block.
+    if (!options_.scan_binary && looks_binary(bytes.view()))
+      return problem(skipped_item(entry_name(display), SkipKind::binary));
+    large_ = std::make_unique<LargeFile>();
+    large_->display = display;
+    large_->nested = nested;
+    large_->limit = limit;
+    large_->declared = size_known ? declared : 0;
+    large_->read_end = got;
+    large_->at_end = got < want || (size_known && got >= declared);
+    large_->hasher.update(bytes.view());
+    large_->location = Location{next_sequence(), image_, layer_, display, true};
+    return emit_chunk(std::move(bytes), 0);
+  }
+
+  // Hands out the chunk of the large file whose data (from `data_begin`) is `data`.
+  Produced emit_chunk(Buffer data, std::uint64_t data_begin) {
+    LargeFile& file = *large_;
+    const std::uint64_t index = file.next_index++;
+    const std::uint64_t keep_begin = index * chunk_size_;
+    const std::uint64_t keep_end = std::min(file.read_end, keep_begin + chunk_size_);
+    const bool last = file.at_end && file.read_end <= keep_begin + chunk_size_;
+    LoadResult result;
+    result.input = entry_name(file.display);
+    result.blob.provenance.source = "image";
+    result.blob.provenance.path = file.display;
+    result.blob.provenance.fields.emplace_back(
+        "content", std::string(kChunkedPrefix) + std::to_string(file.location.sequence));
+    result.blob.base_offset = data_begin;
+    result.blob.chunk.index = index;
+    result.blob.chunk.last = last;
+    result.blob.chunk.keep_begin = keep_begin - data_begin;
+    result.blob.chunk.keep_end = keep_end - data_begin;
+    if (!last) {
+      // The next chunk starts `chunk_overlap` before its kept part: keep those bytes (and any
+      // read past it) for it.
+      const std::uint64_t next_keep = keep_begin + chunk_size_;
+      const std::uint64_t next_begin =
+          next_keep > options_.chunk_overlap ? next_keep - options_.chunk_overlap : 0;
+      const std::string_view view = data.view();
+      file.tail.assign(view.substr(static_cast<std::size_t>(next_begin - data_begin)));
+    }
+    Produced produced;
+    produced.bytes = data.size();
+    produced.more_chunks = !last;
+    result.blob.bytes = std::move(data);
+    produced.item = std::make_unique<ResolvedItem>(std::move(result));
+    if (last) finish_large();
+    return produced;
+  }
+
+  // The next chunk of the large file being read. A read error or the limit ends the file with
+  // what was read so far as its last chunk, then the problem: its chunks always end with a last
+  // one, which the pipeline's line counting relies on.
+  Produced next_chunk() {
+    LargeFile& file = *large_;
+    const std::uint64_t keep_begin = file.next_index * chunk_size_;
+    const std::uint64_t data_begin =
+        keep_begin > options_.chunk_overlap ? keep_begin - options_.chunk_overlap : 0;
+    std::uint64_t data_end = keep_begin + chunk_size_ + options_.chunk_overlap;
+    if (file.at_end) data_end = file.read_end;
+    Buffer data(static_cast<std::size_t>(data_end - data_begin));
+    std::memcpy(data.data(), file.tail.data(), file.tail.size());
+    std::uint64_t filled = file.tail.size();
+    std::optional<Produced> stop;
+    if (!file.at_end) {
+      const std::uint64_t want =
+          std::min(data_end, file.limit + 1) - std::min(file.read_end, file.limit + 1);
+      OpenArchive& top = archives_.back();
+      const std::int64_t read = read_entry_data(top.handle.get(), data.data() + filled, want);
+      if (read < 0) {
+        stop = corrupt_data(file.display);
+        file.at_end = true;
+      } else {
+        const auto got = static_cast<std::uint64_t>(read);
+        file.hasher.update(data.data() + filled, got);
+        if (file.nested) nested_expanded_ += got;
+        filled += got;
+        file.read_end += got;
+        file.at_end = got < want || (file.declared > 0 && file.read_end >= file.declared);
+        if (file.read_end > file.limit) {
+          stop = over_limit(file.display, file.nested);
+          file.at_end = true;
+        }
+      }
+    }
+    data.shrink(static_cast<std::size_t>(filled));
+    if (stop && file.read_end > file.limit) {
+      // Scan what the limit allows, not the byte that showed the file is over it.
+      data.shrink(static_cast<std::size_t>(file.limit - data_begin));
+      file.read_end = file.limit;
+    }
+    Produced chunk = emit_chunk(std::move(data), data_begin);
+    if (stop) pending_.push_back(std::move(*stop));
+    return chunk;
+  }
+
+  // The whole file is read: tie its chunks' findings to its content hash and place.
+  void finish_large() {
+    std::string hex = to_hex(large_->hasher.finish());
+    {
+      std::lock_guard<std::mutex> lock(context_.contents.mutex);
+      context_.contents.chunked[large_->location.sequence] = hex;
+      context_.contents.locations[hex].push_back(std::move(large_->location));
+    }
+    large_.reset();
+  }
+
+  std::uint64_t bomb_allowance_left() const {
+    const std::uint64_t by_ratio =
+        std::max(kMinBombAllowance, nested_root_size_ * options_.max_expansion_ratio);
+    const std::uint64_t allowance = std::min(options_.max_nested_bytes, by_ratio);
+    return allowance > nested_expanded_ ? allowance - nested_expanded_ : 0;
+  }
+
+  std::string bomb_reason() const {
+    const std::uint64_t by_ratio =
+        std::max(kMinBombAllowance, nested_root_size_ * options_.max_expansion_ratio);
+    if (by_ratio <= options_.max_nested_bytes) {
+      return "decompression bomb guard: the archive expands more than " +
+             std::to_string(options_.max_expansion_ratio) + ":1 (its " +
+             std::to_string(nested_root_size_) + " bytes gave more than " +
+             std::to_string(by_ratio) + " bytes); the rest of it is not scanned";
+    }
+    return "decompression bomb guard: the archive expands to more than " +
+           std::to_string(options_.max_nested_bytes) +
+           " bytes in all; the rest of it is not scanned";
+  }
+
+  bool open_nested(Buffer bytes, const std::string& display) {
+    OpenArchive& top = archives_.back();
+    OpenArchive nested;
+    nested.bytes = std::make_shared<Buffer>(std::move(bytes));
+    nested.prefix = display + "!/";
+    nested.depth = top.depth + 1;
+    nested.handle.reset(archive_read_new());
+    archive_read_support_filter_all(nested.handle.get());
+    archive_read_support_format_tar(nested.handle.get());
+    archive_read_support_format_zip(nested.handle.get());
+    if (archive_read_open_memory(nested.handle.get(), nested.bytes->view().data(),
+                                 nested.bytes->size()) != ARCHIVE_OK) {
+      return false;
+    }
+    if (top.stream) {
+      nested_root_size_ = nested.bytes->size();
+      nested_expanded_ = 0;
+    }
+    archives_.push_back(std::move(nested));
+    return true;
+  }
+
+  const ReaderContext& context_;
+  const ImageOptions& options_;
+  std::uint32_t image_;
+  std::int32_t layer_;
+  std::size_t step_;
+  LayerEffects& effects_;
+  std::string name_;  // "IMAGE layer N (DIGEST)", for messages
+  std::uint64_t chunk_size_;
+  bool opened_ = false;
+  std::uint64_t position_ = 0;         // of the next location within the layer
+  std::vector<OpenArchive> archives_;  // the layer, then archives nested in it
+  std::unique_ptr<LargeFile> large_;   // a file being handed out in chunks
+  std::deque<Produced> pending_;
+  std::uint64_t nested_root_size_ = 0;
+  std::uint64_t nested_expanded_ = 0;
+};
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 
+// Plans the images, hands out the configurations, then the layers. With one reader the layers
+// are read in turn by next() itself; with more, reader threads each own one layer at a time and
+// fill a bounded queue per layer, and next() hands out content from whichever layer has some.
+// Problems (failed and skipped items) are handed out in image order (a layer's only once every
+// earlier layer is done), and the chunks of one file one after the other.
 class ImageSource::Impl {
  public:
-  // Where content was seen: an image's config section (layer -1) or a file of a layer.
-  struct Location {
-    std::uint64_t sequence = 0;
-    std::uint32_t image = 0;
-    std::int32_t layer = -1;
-    std::string path;  // inside the layer ("a/b.jar!/c.properties"), or "config:Env"
-  };
-
-  // What one layer does to the layers below it, for the removed/overwritten status.
-  struct LayerEffects {
-    std::unordered_set<std::string> whiteouts;  // paths deleted (files or whole directories)
-    std::unordered_set<std::string> opaque;     // directories whose lower content is hidden
-    std::unordered_set<std::string> entries;    // every non-directory path the layer holds
-  };
-
-  // Content hashes seen and where, shared with the scanning threads.
-  struct Contents {
-    std::mutex mutex;
-    std::unordered_map<std::string, std::vector<Location>> locations;  // by hex SHA-256
-  };
-
-  class ContentItem : public WorkItem {
-   public:
-    ContentItem(Buffer bytes, Location location, std::string input, Contents& contents,
-                bool scan_binary)
-        : bytes_(std::move(bytes)),
-          location_(std::move(location)),
-          location_path_(location_.path),
-          input_(std::move(input)),
-          contents_(contents),
-          scan_binary_(scan_binary) {}
-
-    LoadResult load() override {
-      const std::string_view view = bytes_.view();
-      if (!scan_binary_ && looks_binary(view)) return LoadResult::skipped(input_, SkipKind::binary);
-      std::string hex = to_hex(sha256(view));
-      bool first = false;
-      {
-        std::lock_guard<std::mutex> lock(contents_.mutex);
-        auto& seen = contents_.locations[hex];
-        first = seen.empty();
-        seen.push_back(std::move(location_));
-      }
-      LoadResult result;
-      result.input = input_;
-      result.blob.provenance.source = "image";
-      result.blob.provenance.path = location_path_;
-      result.blob.provenance.fields.emplace_back("content", "sha256:" + hex);
-      if (first) result.blob.bytes = std::move(bytes_);  // else: scanned once already
-      return result;
-    }
-
-   private:
-    Buffer bytes_;
-    Location location_;
-    std::string location_path_;
-    std::string input_;
-    Contents& contents_;
-    bool scan_binary_;
-  };
-
-  // One open archive: a layer (streamed from the store) or an archive inside one (in memory).
-  struct OpenArchive {
-    ArchivePtr handle;
-    std::unique_ptr<CheckedStream> stream;  // layers only
-    std::shared_ptr<Buffer> bytes;          // nested archives only
-    std::string prefix;                     // "app/lib.jar!/" for nested archives
-    std::string outer_path;                 // the layer path of the outermost archive
-    unsigned depth = 0;
-  };
-
   Impl(ImageOptions options, std::unique_ptr<ImageStore> store)
-      : options_(std::move(options)), store_(std::move(store)) {}
+      : options_(std::move(options)),
+        store_(std::move(store)),
+        context_{options_, *store_, images_, contents_} {}
+
+  ~Impl() { stop_readers(); }
 
   Result<void> plan() {
     Planner planner(*store_, options_);
@@ -705,44 +1203,37 @@ class ImageSource::Impl {
     if (images_.empty() && !options_.platform.empty()) {
       queued_.push_back(failed_item(options_.path, "no image for platform " + options_.platform));
     }
+    std::size_t step = 0;
     for (std::uint32_t image = 0; image < images_.size(); ++image) {
       const ImagePlan& plan = images_[image];
       notes_.push_back("image " + plan.reference +
                        (plan.platform.empty() ? "" : " (" + plan.platform + ")") + ": " +
                        std::to_string(plan.layers.size()) + " layer(s)");
-      steps_.push_back({image, -1});
+      config_steps_.emplace_back(image, step++);
       for (std::size_t layer = 0; layer < plan.layers.size(); ++layer) {
         const std::string& blob = plan.layers[layer].blob;
         layer_users_[blob].emplace_back(image, static_cast<std::int32_t>(layer));
-        if (layer_users_[blob].size() == 1) steps_.push_back({image, static_cast<int>(layer)});
+        effects_[blob];  // created now: readers only write into their own layer's effects
+        if (layer_users_[blob].size() == 1)
+          layer_steps_.push_back({image, static_cast<std::int32_t>(layer), step++});
       }
     }
     return {};
   }
 
   std::unique_ptr<WorkItem> next() {
-    while (true) {
-      if (!queued_.empty()) {
-        auto item = std::move(queued_.front());
-        queued_.pop_front();
-        return item;
-      }
-      if (!archives_.empty()) {
-        if (auto item = next_entry()) return item;
-        continue;
-      }
-      if (next_step_ == steps_.size()) return nullptr;
-      const auto [image, layer] = steps_[next_step_++];
-      current_image_ = image;
-      current_layer_ = layer;
-      if (layer < 0)
-        queue_config(image);
-      else
-        open_layer(image, layer);
+    if (!started_) start();
+    if (!queued_.empty()) {
+      auto item = std::move(queued_.front());
+      queued_.pop_front();
+      return item;
     }
+    if (!parallel_) return next_inline();
+    return next_from_readers();
   }
 
   void finalize(std::vector<Finding>& findings) {
+    stop_readers();
     for (auto& [hex, locations] : contents_.locations) {
       std::sort(locations.begin(), locations.end(),
                 [](const Location& a, const Location& b) { return a.sequence < b.sequence; });
@@ -754,11 +1245,21 @@ class ImageSource::Impl {
       for (const auto& [key, value] : finding.provenance.fields) {
         if (key == "content") content = value;
       }
-      auto found = contents_.locations.find(content.substr(content.find(':') + 1));
+      std::string hex = content.substr(content.find(':') + 1);
+      if (content.starts_with(kChunkedPrefix)) {
+        auto chunked = contents_.chunked.find(std::stoull(hex));
+        if (chunked != contents_.chunked.end()) hex = chunked->second;
+      }
+      auto found = contents_.locations.find(hex);
       if (found == contents_.locations.end() || found->second.empty()) {
         order.emplace_back(~0ull, index);
         continue;
       }
+      // A file read in chunks is scanned at each of its places: report the first one only.
+      if (content.starts_with(kChunkedPrefix) &&
+          !first_scanned(found->second, std::stoull(content.substr(kChunkedPrefix.size()))))
+        continue;
+      content = "sha256:" + hex;
       std::vector<Location> places;
       for (const Location& location : found->second) {
         places.push_back(location);
@@ -779,7 +1280,7 @@ class ImageSource::Impl {
       return findings[a.second].offset < findings[b.second].offset;
     });
     std::vector<Finding> sorted;
-    sorted.reserve(findings.size());
+    sorted.reserve(order.size());
     for (const auto& [sequence, index] : order)
       sorted.push_back(std::move(findings[index]));
     findings = std::move(sorted);
@@ -788,11 +1289,176 @@ class ImageSource::Impl {
   const std::vector<std::string>& notes() const { return notes_; }
 
  private:
-  std::string layer_name(std::uint32_t image, std::int32_t layer) const {
-    const ImagePlan& plan = images_[image];
-    const LayerPlan& layer_plan = plan.layers[static_cast<std::size_t>(layer)];
-    return plan.reference + " layer " + std::to_string(layer + 1) + " (" +
-           (layer_plan.digest.empty() ? layer_plan.blob : short_digest(layer_plan.digest)) + ")";
+  struct LayerStep {
+    std::uint32_t image = 0;
+    std::int32_t layer = 0;
+    std::size_t step = 0;  // in image order, configurations included
+  };
+
+  // A layer's items between its reader thread and next().
+  struct LayerQueue {
+    std::deque<Produced> content;   // at most kQueueBytes / kQueueItems, but always one
+    std::deque<Produced> problems;  // small; handed out once the layer is the first not done
+    std::uint64_t bytes = 0;
+    bool done = false;  // the reader has finished the layer
+  };
+
+  // Per layer queue: enough to keep a reader busy while next() serves the others, little enough
+  // that readers x queues stays small. Items larger than this (a chunk) go alone.
+  static constexpr std::uint64_t kQueueBytes = 8ull << 20;
+  static constexpr std::size_t kQueueItems = 1024;
+
+  // A chunked file's place is scanned only when no whole copy of it (scanned first) nor an
+  // earlier chunked copy exists.
+  static bool first_scanned(const std::vector<Location>& locations, std::uint64_t sequence) {
+    return std::none_of(locations.begin(), locations.end(), [&](const Location& location) {
+      return !location.chunked || location.sequence < sequence;
+    });
+  }
+
+  // On the first next(), so the reader count can follow the pipeline's thread count.
+  void start() {
+    started_ = true;
+    for (const auto& [image, step] : config_steps_)
+      queue_config(image, step);
+    unsigned readers = options_.layer_readers;
+    if (readers == 0) {
+      readers = static_cast<unsigned>(
+          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+    }
+    readers = static_cast<unsigned>(std::min<std::size_t>(readers, layer_steps_.size()));
+    if (readers <= 1) return;
+    parallel_ = true;
+    queues_ = std::make_unique<LayerQueue[]>(layer_steps_.size());
+    window_ = 2 * static_cast<std::size_t>(readers);
+    for (unsigned reader = 0; reader < readers; ++reader)
+      threads_.emplace_back([this] { read_layers(); });
+  }
+
+  std::unique_ptr<LayerReader> reader_for(std::size_t ordinal) {
+    const LayerStep& step = layer_steps_[ordinal];
+    const std::string& blob = images_[step.image].layers[static_cast<std::size_t>(step.layer)].blob;
+    return std::make_unique<LayerReader>(context_, step.image, step.layer, step.step,
+                                         effects_.at(blob));
+  }
+
+  std::unique_ptr<WorkItem> next_inline() {
+    while (true) {
+      if (inline_reader_) {
+        if (Produced produced = inline_reader_->next(); produced.item)
+          return std::move(produced.item);
+        inline_reader_.reset();
+      }
+      if (next_layer_ == layer_steps_.size()) return nullptr;
+      inline_reader_ = reader_for(next_layer_++);
+    }
+  }
+
+  // A reader thread: claims the next layer (at most `window_` layers past the first one not
+  // done) and queues its items, waiting while the layer's queue is full.
+  void read_layers() {
+    while (true) {
+      std::size_t ordinal = 0;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] {
+          return stopping_ || next_layer_ == layer_steps_.size() ||
+                 next_layer_ < first_not_done_ + window_;
+        });
+        if (stopping_ || next_layer_ == layer_steps_.size()) return;
+        ordinal = next_layer_++;
+      }
+      std::unique_ptr<LayerReader> reader = reader_for(ordinal);
+      LayerQueue& queue = queues_[ordinal];
+      while (true) {
+        Produced produced;
+        bool failed = false;
+        try {
+          produced = reader->next();
+        } catch (const std::exception& error) {
+          produced = problem(failed_item(
+              layer_name(images_, layer_steps_[ordinal].image, layer_steps_[ordinal].layer),
+              std::string("cannot read the layer: ") + error.what()));
+          failed = true;
+        }
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!produced.item) {
+          queue.done = true;
+          changed_.notify_all();
+          break;
+        }
+        if (produced.problem) {
+          queue.problems.push_back(std::move(produced));
+        } else {
+          changed_.wait(lock, [&] {
+            return stopping_ || queue.content.empty() ||
+                   (queue.bytes + produced.bytes <= kQueueBytes &&
+                    queue.content.size() < kQueueItems);
+          });
+          if (stopping_) return;
+          queue.bytes += produced.bytes;
+          queue.content.push_back(std::move(produced));
+        }
+        if (failed) queue.done = true;
+        changed_.notify_all();
+        if (failed) break;
+      }
+    }
+  }
+
+  std::unique_ptr<WorkItem> take(std::deque<Produced>& from, LayerQueue& queue,
+                                 std::size_t ordinal) {
+    Produced produced = std::move(from.front());
+    from.pop_front();
+    if (!produced.problem) queue.bytes -= produced.bytes;
+    chunks_from_ = produced.more_chunks ? ordinal : kNoLayer;
+    changed_.notify_all();
+    return std::move(produced.item);
+  }
+
+  std::unique_ptr<WorkItem> next_from_readers() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      if (chunks_from_ != kNoLayer) {
+        // The next chunk of a file must follow its previous one.
+        LayerQueue& queue = queues_[chunks_from_];
+        if (!queue.content.empty()) return take(queue.content, queue, chunks_from_);
+        if (queue.done)
+          chunks_from_ = kNoLayer;  // the reader failed mid-file
+        else
+          changed_.wait(lock);
+        continue;
+      }
+      if (first_not_done_ == layer_steps_.size()) break;
+      LayerQueue& first = queues_[first_not_done_];
+      if (!first.problems.empty()) return take(first.problems, first, first_not_done_);
+      if (!first.content.empty()) return take(first.content, first, first_not_done_);
+      if (first.done) {
+        ++first_not_done_;
+        changed_.notify_all();
+        continue;
+      }
+      // Meanwhile, content of any later layer.
+      for (std::size_t ordinal = first_not_done_ + 1; ordinal < next_layer_; ++ordinal) {
+        LayerQueue& later = queues_[ordinal];
+        if (!later.content.empty()) return take(later.content, later, ordinal);
+      }
+      changed_.wait(lock);
+    }
+    lock.unlock();
+    stop_readers();
+    return nullptr;
+  }
+
+  void stop_readers() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    for (std::thread& thread : threads_)
+      thread.join();
+    threads_.clear();
   }
 
   // The same location in every other image sharing the layer (read once).
@@ -857,22 +1523,24 @@ class ImageSource::Impl {
     return provenance;
   }
 
-  void queue_content(std::string text, std::string path) {
+  void queue_content(std::string text, std::string path, std::uint32_t image, std::size_t step,
+                     std::uint64_t& position) {
     if (text.empty()) return;
     Buffer bytes(text.size());
     std::memcpy(bytes.data(), text.data(), text.size());
-    Location location{sequence_++, current_image_, -1, path};
+    Location location{sequence_of(step, position++), image, -1, path};
     queued_.push_back(std::make_unique<ContentItem>(std::move(bytes), std::move(location),
-                                                    images_[current_image_].reference + " " + path,
+                                                    images_[image].reference + " " + path,
                                                     contents_, true));
   }
 
-  void queue_config(std::uint32_t image) {
+  void queue_config(std::uint32_t image, std::size_t step) {
     const std::string& text = images_[image].config_text;
     if (text.empty()) return;
     simdjson::dom::parser parser;
     simdjson::dom::element document;
     if (parser.parse(text).get(document)) return;  // reported by the planner
+    std::uint64_t position = 0;
     simdjson::dom::element config;
     if (!document["config"].get(config)) {
       for (const char* key : {"Env", "Cmd", "Entrypoint"}) {
@@ -883,7 +1551,7 @@ class ImageSource::Impl {
           std::string_view item;
           if (!value.get(item)) joined.append(item).push_back('\n');
         }
-        queue_content(std::move(joined), std::string("config:") + key);
+        queue_content(std::move(joined), std::string("config:") + key, image, step, position);
       }
       simdjson::dom::object labels;
       if (!config["Labels"].get(labels)) {
@@ -892,278 +1560,47 @@ class ImageSource::Impl {
           std::string_view item;
           if (!value.get(item)) joined.append(key).append("=").append(item).push_back('\n');
         }
-        queue_content(std::move(joined), "config:Labels");
+        queue_content(std::move(joined), "config:Labels", image, step, position);
       }
     }
     simdjson::dom::array history;
     if (!document["history"].get(history)) {
       std::size_t index = 0;
-      for (simdjson::dom::element step : history) {
-        queue_content(std::string(string_at(step, "created_by")),
-                      "config:history[" + std::to_string(index++) + "].created_by");
+      for (simdjson::dom::element step_entry : history) {
+        queue_content(std::string(string_at(step_entry, "created_by")),
+                      "config:history[" + std::to_string(index++) + "].created_by", image, step,
+                      position);
       }
     }
   }
 
-  void open_layer(std::uint32_t image, std::int32_t layer) {
-    const LayerPlan& plan = images_[image].layers[static_cast<std::size_t>(layer)];
-    const std::string name = layer_name(image, layer);
-    if (plan.blob.empty() || !store_->exists(plan.blob)) {
-      queued_.push_back(
-          failed_item(name, "blob " + (plan.blob.empty() ? plan.digest : plan.blob) +
-                                " is missing from the image; the layer is not scanned"));
-      return;
-    }
-    auto stream = store_->open(plan.blob);
-    if (!stream) {
-      queued_.push_back(failed_item(name, stream.error().message));
-      return;
-    }
-    OpenArchive open;
-    open.stream = std::make_unique<CheckedStream>(std::move(stream).value(),
-                                                  options_.verify_digests && !plan.digest.empty());
-    open.handle = new_tar_reader();
-    effects_[plan.blob];  // present even when empty
-    if (archive_read_open(open.handle.get(), open.stream.get(), nullptr, read_checked_stream,
-                          nullptr) != ARCHIVE_OK) {
-      queued_.push_back(failed_item(
-          name, "cannot read the layer (truncated or corrupt, or not a plain, gzip or zstd tar): " +
-                    archive_error(open.handle.get())));
-      return;
-    }
-    archives_.push_back(std::move(open));
-  }
-
-  static std::string archive_error(archive* handle) {
-    const char* text = archive_error_string(handle);
-    return text ? text : "unknown error";
-  }
-
-  std::string entry_name(const std::string& path) const {
-    return layer_name(current_image_, current_layer_) + ": " + path;
-  }
-
-  void close_top(bool completed) {
-    OpenArchive& top = archives_.back();
-    if (top.stream && completed && options_.verify_digests) {
-      const LayerPlan& plan =
-          images_[current_image_].layers[static_cast<std::size_t>(current_layer_)];
-      auto digest = top.stream->finish_digest();
-      if (!digest) {
-        queued_.push_back(
-            failed_item(layer_name(current_image_, current_layer_), digest.error().message));
-      } else if (!plan.digest.empty() && digest.value() != plan.digest) {
-        queued_.push_back(failed_item(
-            layer_name(current_image_, current_layer_),
-            "digest mismatch: the layer's content is " + digest.value() + ", not " + plan.digest));
-      }
-    }
-    archives_.pop_back();
-  }
-
-  // Drops every nested archive above (and including) the outermost one of the top.
-  void abandon_nested() {
-    while (!archives_.empty() && !archives_.back().stream)
-      archives_.pop_back();
-  }
-
-  std::unique_ptr<WorkItem> next_entry() {
-    OpenArchive& top = archives_.back();
-    archive* handle = top.handle.get();
-    archive_entry* entry = nullptr;
-    const int status = archive_read_next_header(handle, &entry);
-    if (status == ARCHIVE_EOF) {
-      close_top(true);
-      return nullptr;
-    }
-    const std::string where = top.stream ? layer_name(current_image_, current_layer_)
-                                         : entry_name(top.prefix.substr(0, top.prefix.size() - 2));
-    if (status < ARCHIVE_WARN) {
-      auto item = failed_item(where, "truncated or corrupt archive: " + archive_error(handle) +
-                                         "; the rest of it is not scanned");
-      close_top(false);
-      return item;
-    }
-    const char* raw_name = archive_entry_pathname(entry);
-    bool escapes = false;
-    std::string path = normalize_path(raw_name ? raw_name : "", escapes);
-    if (path.empty() && !escapes) return nullptr;  // the root directory
-    const std::string display = top.prefix + path;
-    LayerEffects& effects =
-        effects_[images_[current_image_].layers[static_cast<std::size_t>(current_layer_)].blob];
-    if (escapes) {
-      return failed_item(entry_name(top.prefix + (raw_name ? raw_name : "")),
-                         "unsafe name: it climbs out of the image root with '..'; not scanned");
-    }
-    const std::string name = path.substr(path.rfind('/') + 1);
-    const bool in_layer = top.stream != nullptr;
-    if (in_layer && name.starts_with(".wh.")) {
-      const std::string dir = parent_of(path);
-      if (name == ".wh..wh..opq")
-        effects.opaque.insert(dir);
-      else
-        effects.whiteouts.insert((dir.empty() ? "" : dir + "/") + name.substr(4));
-      return nullptr;
-    }
-    if (const char* target = archive_entry_hardlink(entry)) {
-      if (in_layer) effects.entries.insert(path);
-      bool target_escapes = false;
-      normalize_path(target, target_escapes);
-      if (target_escapes)
-        return failed_item(entry_name(display),
-                           "hard link to a target outside the image root; not followed");
-      return skipped_item(entry_name(display), SkipKind::special,
-                          std::string("hard link to ") + target);
-    }
-    const auto type = archive_entry_filetype(entry);
-    if (type == AE_IFDIR) return nullptr;
-    if (in_layer) effects.entries.insert(path);
-    if (type == AE_IFLNK) {
-      const char* target = archive_entry_symlink(entry);
-      if (target && !link_stays_inside(path, target))
-        return failed_item(entry_name(display),
-                           "symbolic link to a target outside the image root; not followed");
-      return skipped_item(entry_name(display), SkipKind::symlink);
-    }
-    if (type == AE_IFCHR || type == AE_IFBLK)
-      return failed_item(entry_name(display), "device file in the image; not opened");
-    if (type != AE_IFREG) return skipped_item(entry_name(display), SkipKind::special);
-    return read_file(entry, path, display);
-  }
-
-  std::unique_ptr<WorkItem> read_file(archive_entry* entry, const std::string& path,
-                                      const std::string& display) {
-    OpenArchive& top = archives_.back();
-    archive* handle = top.handle.get();
-    const bool size_known = archive_entry_size_is_set(entry) != 0;
-    const auto declared =
-        static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
-    if (size_known && declared == 0) return nullptr;
-    if (size_known && declared > options_.max_file_size) {
-      return skipped_item(entry_name(display), SkipKind::too_large,
-                          "skipped: " + std::to_string(declared) +
-                              " bytes is more than --max-file-size (" +
-                              std::to_string(options_.max_file_size) + " bytes)");
-    }
-    // Nested content counts against the outermost archive's bomb allowance.
-    std::uint64_t limit = options_.max_file_size;
-    if (!top.stream) limit = std::min(limit, bomb_allowance_left());
-    Buffer bytes;
-    std::uint64_t got = 0;
-    bool over_limit = false;
-    if (size_known) {
-      // Read straight into the scan buffer: the tar header says how much follows.
-      bytes = Buffer(std::min(declared, limit));
-      while (got < bytes.size()) {
-        la_ssize_t read = archive_read_data(handle, bytes.data() + got, bytes.size() - got);
-        if (read < 0) return corrupt_data(display);
-        if (read == 0) break;
-        got += static_cast<std::uint64_t>(read);
-      }
-      bytes.shrink(got);
-      over_limit = declared > limit;
-    } else {
-      std::string grown;
-      char block[1 << 16];
-      while (true) {
-        la_ssize_t read = archive_read_data(handle, block, sizeof block);
-        if (read < 0) return corrupt_data(display);
-        if (read == 0) break;
-        grown.append(block, static_cast<std::size_t>(read));
-        if (grown.size() > limit) {
-          over_limit = true;
-          break;
-        }
-      }
-      got = grown.size();
-      bytes = Buffer(got);
-      std::memcpy(bytes.data(), grown.data(), got);
-    }
-    if (!top.stream) nested_expanded_ += got;
-    if (over_limit) {
-      if (!top.stream) {
-        auto item = failed_item(entry_name(display), bomb_reason());
-        abandon_nested();
-        return item;
-      }
-      return skipped_item(entry_name(display), SkipKind::too_large,
-                          "skipped: more than --max-file-size (" +
-                              std::to_string(options_.max_file_size) + " bytes)");
-    }
-    if (top.depth < options_.max_archive_depth && is_nested_archive_name(path)) {
-      if (open_nested(std::move(bytes), display)) return nullptr;
-      return failed_item(entry_name(display), "not a readable archive; not scanned");
-    }
-    Location location{sequence_++, current_image_, current_layer_, display};
-    return std::make_unique<ContentItem>(std::move(bytes), std::move(location), entry_name(display),
-                                         contents_, options_.scan_binary);
-  }
-
-  std::unique_ptr<WorkItem> corrupt_data(const std::string& display) {
-    return failed_item(entry_name(display), "truncated or corrupt data: " +
-                                                archive_error(archives_.back().handle.get()));
-  }
-
-  std::uint64_t bomb_allowance_left() const {
-    const std::uint64_t by_ratio =
-        std::max(kMinBombAllowance, nested_root_size_ * options_.max_expansion_ratio);
-    const std::uint64_t allowance = std::min(options_.max_nested_bytes, by_ratio);
-    return allowance > nested_expanded_ ? allowance - nested_expanded_ : 0;
-  }
-
-  std::string bomb_reason() const {
-    const std::uint64_t by_ratio =
-        std::max(kMinBombAllowance, nested_root_size_ * options_.max_expansion_ratio);
-    if (by_ratio <= options_.max_nested_bytes) {
-      return "decompression bomb guard: the archive expands more than " +
-             std::to_string(options_.max_expansion_ratio) + ":1 (its " +
-             std::to_string(nested_root_size_) + " bytes gave more than " +
-             std::to_string(by_ratio) + " bytes); the rest of it is not scanned";
-    }
-    return "decompression bomb guard: the archive expands to more than " +
-           std::to_string(options_.max_nested_bytes) +
-           " bytes in all; the rest of it is not scanned";
-  }
-
-  bool open_nested(Buffer bytes, const std::string& display) {
-    OpenArchive& top = archives_.back();
-    OpenArchive nested;
-    nested.bytes = std::make_shared<Buffer>(std::move(bytes));
-    nested.prefix = display + "!/";
-    nested.depth = top.depth + 1;
-    nested.outer_path = top.stream ? display : top.outer_path;
-    nested.handle.reset(archive_read_new());
-    archive_read_support_filter_all(nested.handle.get());
-    archive_read_support_format_tar(nested.handle.get());
-    archive_read_support_format_zip(nested.handle.get());
-    if (archive_read_open_memory(nested.handle.get(), nested.bytes->view().data(),
-                                 nested.bytes->size()) != ARCHIVE_OK) {
-      return false;
-    }
-    if (top.stream) {
-      nested_root_size_ = nested.bytes->size();
-      nested_expanded_ = 0;
-    }
-    archives_.push_back(std::move(nested));
-    return true;
-  }
+  static constexpr std::size_t kNoLayer = std::numeric_limits<std::size_t>::max();
 
   ImageOptions options_;
   std::unique_ptr<ImageStore> store_;
   std::vector<ImagePlan> images_;
+  Contents contents_;
+  ReaderContext context_;
   std::vector<std::string> notes_;
-  std::vector<std::pair<std::uint32_t, int>> steps_;  // (image, layer or -1 for the config)
-  std::size_t next_step_ = 0;
-  std::uint32_t current_image_ = 0;
-  std::int32_t current_layer_ = -1;
-  std::vector<OpenArchive> archives_;  // the layer, then archives nested in it
-  std::deque<std::unique_ptr<WorkItem>> queued_;
-  std::uint64_t sequence_ = 0;
-  std::uint64_t nested_root_size_ = 0;
-  std::uint64_t nested_expanded_ = 0;
+  std::vector<std::pair<std::uint32_t, std::size_t>> config_steps_;  // (image, step)
+  std::vector<LayerStep> layer_steps_;  // each layer blob once, in image order
   std::map<std::string, std::vector<std::pair<std::uint32_t, std::int32_t>>> layer_users_;
   std::unordered_map<std::string, LayerEffects> effects_;  // by layer blob
-  Contents contents_;
+  std::deque<std::unique_ptr<WorkItem>> queued_;  // problems found while planning, then configs
+  bool started_ = false;
+  bool parallel_ = false;
+  std::unique_ptr<LayerReader> inline_reader_;  // one reader: the layer being read
+
+  // Reader threads and their queues; everything below is guarded by mutex_.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<LayerQueue[]> queues_;  // by layer ordinal (index in layer_steps_)
+  std::size_t next_layer_ = 0;            // the next layer to claim (or to read inline)
+  std::size_t first_not_done_ = 0;        // whose problems next() hands out
+  std::size_t window_ = 0;
+  std::size_t chunks_from_ = kNoLayer;  // the layer whose next chunk must come next
+  bool stopping_ = false;
 };
 
 Result<std::unique_ptr<ImageSource>> ImageSource::open(const ImageOptions& options) {

@@ -2,8 +2,12 @@
 //
 // Input: a `docker save` tarball (manifest.json), an OCI image layout directory (oci-layout,
 // index.json, blobs/), or an OCI layout packed in a tarball. Metadata is parsed with simdjson;
-// layers are streamed through libarchive (plain tar, gzip, zstd) in the serial input stage, one
-// regular file at a time, so a layer is never extracted to disk nor held in memory whole.
+// layers are streamed through libarchive (plain tar, gzip, zstd), one regular file at a time, so
+// a layer is never extracted to disk nor held in memory whole; a file larger than the chunk size
+// is handed out in overlapping chunks. Several layers are read at once, each by its own reader
+// thread feeding a bounded queue (as many readers as the pipeline has threads; with one, the
+// layers are read in turn in the pipeline's input stage). Findings come out in image order
+// (finalize()) and problems in image order whatever the thread count.
 //
 // Every regular file of every layer is handed out, including files a later layer deletes
 // (whiteouts, opaque directories) or overwrites: that content is still in the image for anyone
@@ -39,6 +43,13 @@ struct ImageOptions {
   // Decompression bomb guards for archives found inside layers, per outermost archive.
   std::uint64_t max_expansion_ratio = 100;
   std::uint64_t max_nested_bytes = 1ull << 30;
+  // Files larger than this are handed out in chunks overlapping by chunk_overlap (more than the
+  // longest possible match), like the filesystem source's.
+  std::uint64_t chunk_size = 32ull * 1024 * 1024;
+  std::uint64_t chunk_overlap = 64 * 1024;
+  // Layers read at once, each by a thread. 0: the pipeline's thread count (TBB's allowed
+  // parallelism when the scan starts); 1: read in turn by next() itself, no thread.
+  unsigned layer_readers = 0;
 };
 
 class ImageSource : public Source {
