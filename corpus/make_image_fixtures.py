@@ -11,7 +11,13 @@ SHA-256 digests, so history, Env and whiteouts are exactly as wanted); zstd laye
 writes OUT/oci/NAME (layouts), OUT/oci-tar/NAME.tar, OUT/docker/NAME.tar and OUT/manifest.json
 (the fake tokens and the digests the tests expect). Every secret is fake, random, and assembled
 here at run time.
+
+    corpus/make_image_fixtures.py --from-dirs OUT TAG [--compression gzip|none] DIR...
+
+writes one OCI layout OUT (image TAG) whose layers are the given directories, the first one the
+base layer (files named `.wh.NAME` are whiteouts), for tests that write their own files.
 """
+import argparse
 import gzip
 import hashlib
 import io
@@ -30,6 +36,7 @@ OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
 LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
+LAYER_PLAIN = "application/vnd.oci.image.layer.v1.tar"
 
 
 def fake_tokens(rng):
@@ -116,6 +123,8 @@ class Layout:
             data = subprocess.run(["zstd", "-q", "-c"], input=tar, check=True,
                                   capture_output=True).stdout
             media = LAYER_ZSTD
+        elif compression == "none":
+            data, media = tar, LAYER_PLAIN
         else:
             data = gzip.compress(tar, mtime=0)
             media = LAYER_GZIP
@@ -259,7 +268,37 @@ def skopeo(layout, tag, target, name, arch=None):
     subprocess.run(command, check=True, capture_output=True)
 
 
+def layer_from_directory(directory):
+    """A layer holding the directory's files (sorted, names relative to it)."""
+    layer = Layer()
+    for root, subdirectories, files in os.walk(directory):
+        subdirectories.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            with open(path, "rb") as source:
+                layer.file(os.path.relpath(path, directory), source.read())
+    return layer.bytes()
+
+
+def from_directories(arguments):
+    parser = argparse.ArgumentParser(prog="make_image_fixtures.py --from-dirs")
+    parser.add_argument("out")
+    parser.add_argument("tag")
+    parser.add_argument("directories", nargs="+")
+    parser.add_argument("--compression", choices=("gzip", "none"), default="gzip")
+    options = parser.parse_args(arguments)
+    layout = Layout(options.out)
+    layers = [(layer_from_directory(d), options.compression) for d in options.directories]
+    history = [("COPY " + os.path.basename(os.path.normpath(d)) + " / # buildkit", False)
+               for d in options.directories]
+    descriptor, _ = layout.image(layers, history)
+    layout.index([(descriptor, options.tag)])
+
+
 def main():
+    if sys.argv[1] == "--from-dirs":
+        from_directories(sys.argv[2:])
+        return
     out = sys.argv[1]
     for sub in ("oci", "oci-tar", "docker"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
