@@ -4,6 +4,7 @@
 
 #include "engine/hashing.h"
 #include "engine/inline_allow.h"
+#include "engine/line_count.h"
 
 namespace leakhound {
 namespace {
@@ -60,9 +61,7 @@ void locate_findings(std::string_view data, const std::vector<Match>& matches,
       counted_until = 0;
       newlines = 0;
     }
-    newlines += static_cast<std::uint64_t>(
-        std::count(data.begin() + static_cast<std::ptrdiff_t>(counted_until),
-                   data.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    newlines += count_newlines(data.data() + counted_until, data.data() + offset);
     counted_until = offset;
     return newlines;
   };

@@ -8,6 +8,7 @@
 #include <new>
 
 #include "engine/decoder.h"
+#include "engine/line_count.h"
 #include "engine/overlaps.h"
 
 namespace leakhound {
@@ -30,17 +31,6 @@ bool starts_with_caseless(std::string_view text, std::string_view prefix) {
     if (lower(text[i]) != lower(prefix[i])) return false;
   }
   return true;
-}
-
-std::uint64_t count_newlines(const char* begin, const char* end) {
-  std::uint64_t count = 0;
-  while (begin < end) {
-    const void* found = std::memchr(begin, '\n', static_cast<std::size_t>(end - begin));
-    if (!found) break;
-    ++count;
-    begin = static_cast<const char*>(found) + 1;
-  }
-  return count;
 }
 
 }  // namespace
@@ -201,8 +191,31 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
   drop_generic_overlaps(database_.rules(), match_buffer_);
   std::vector<Finding>& target = decoding() ? held_ : out;  // held until their line is decoded
   const std::size_t first = target.size();
-  locate_findings(data, match_buffer_, database_.rules(), window_base_, lines_before_window_,
-                  provenance_, target);
+  // Lines are counted from the start of the line of the last finding when the matches are all
+  // after it, else from the window's start (which may be hundreds of KiB back).
+  std::uint64_t from = window_base_;
+  std::uint64_t lines_before = lines_before_window_;
+  if (line_memo_ >= window_base_ && line_memo_ - window_base_ <= match_buffer_.front().start) {
+    from = line_memo_;
+    lines_before = lines_before_memo_;
+    const std::uint64_t shift = from - window_base_;
+    for (Match& match : match_buffer_) {
+      match.start -= shift;
+      match.end -= shift;
+      match.secret_start -= shift;
+      match.secret_end -= shift;
+    }
+  }
+  const std::string_view located = data.substr(static_cast<std::size_t>(from - window_base_));
+  locate_findings(located, match_buffer_, database_.rules(), from, lines_before, provenance_,
+                  target);
+  const Match& last = match_buffer_.back();
+  const std::size_t newline =
+      last.secret_start == 0 ? std::string_view::npos : located.rfind('\n', last.secret_start - 1);
+  if (newline != std::string_view::npos) {
+    line_memo_ = from + newline + 1;
+    lines_before_memo_ = target.back().line - 1;  // one finding per match, in order
+  }
   for (std::size_t i = first; i < target.size(); ++i)
     add_span(target[i]);
 }

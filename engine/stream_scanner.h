@@ -128,6 +128,8 @@ class StreamScanner {
   std::uint64_t decoded_until_ = 0;              // decoding: bytes before it are decoded
   std::uint64_t lines_before_decoded_ = 0;       // newlines before decoded_until_
   std::vector<Finding> held_;                    // decoding: confirmed, their line not decoded
+  std::uint64_t line_memo_ = 0;                  // a line start at or before the last finding
+  std::uint64_t lines_before_memo_ = 0;          // newlines before line_memo_
   std::vector<Scanner::Hit> hit_buffer_;
   std::vector<Match> match_buffer_;
 };
