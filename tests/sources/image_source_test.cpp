@@ -254,3 +254,25 @@ TEST_CASE("image: a bomb inside a layer stops at the expansion limit", "[image]"
   CHECK(result.err.find("decompression bomb guard") != std::string::npos);
   CHECK(result.err.find("bomb.zip") != std::string::npos);
 }
+
+TEST_CASE("image: findings and problems are the same for every thread count", "[image]") {
+  const Fixtures& f = fixtures();
+  // Everything but the timing and the thread count.
+  auto comparable = [](const CommandResult& result) {
+    auto document = nlohmann::json::parse(result.out);
+    document["summary"].erase("seconds");
+    document["summary"].erase("threads");
+    std::string err = result.err;
+    err.erase(err.rfind("leakhound: scanned"));
+    return document.dump() + "\n" + err;
+  };
+  for (const std::string& path : {f.oci("damaged"), f.oci("deleted"), f.docker("multi-amd64")}) {
+    INFO(path);
+    const std::string reference =
+        comparable(image_scan(path, {"--verify-digests", "--threads", "1"}));
+    for (const std::string threads : {"2", "4"}) {
+      INFO("threads " << threads);
+      CHECK(comparable(image_scan(path, {"--verify-digests", "--threads", threads})) == reference);
+    }
+  }
+}
