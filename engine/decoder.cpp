@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstring>
 
@@ -9,6 +10,10 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LEAKHOUND_DECODER_AVX2 1
 #endif
 
 namespace leakhound {
@@ -51,35 +56,41 @@ int hex_value(char c) {
   return -1;
 }
 
-constexpr std::array<std::int8_t, 256> make_base64_values() {
-  std::array<std::int8_t, 256> values{};
-  for (auto& value : values)
-    value = -1;
+constexpr std::array<std::uint8_t, 256> make_base64_values() {
+  std::array<std::uint8_t, 256> values{};
   const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   for (int i = 0; i < 62; ++i)
-    values[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    values[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
   values['+'] = values['-'] = 62;  // a run holds one alphabet or the other, never both
   values['/'] = values['_'] = 63;
   return values;
 }
-constexpr std::array<std::int8_t, 256> kBase64Values = make_base64_values();
+constexpr std::array<std::uint8_t, 256> kBase64Values = make_base64_values();
 
-std::string decode_base64(std::string_view run) {
+// Decodes a run (only alphabet characters) four characters at a time into `buffer`, which
+// is reused from run to run so that rejected runs cost no allocation.
+std::string_view decode_base64(std::string_view run, std::string& buffer) {
   if (run.size() % 4 == 1) run.remove_suffix(1);  // a lone trailing character carries no byte
-  std::string out;
-  out.reserve(run.size() / 4 * 3 + 2);
-  std::uint32_t accumulator = 0;
-  int bits = 0;
-  for (char c : run) {
-    accumulator = (accumulator << 6) |
-                  static_cast<std::uint32_t>(kBase64Values[static_cast<unsigned char>(c)]);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((accumulator >> bits) & 0xFF);
-    }
+  if (buffer.size() < run.size() / 4 * 3 + 2) buffer.resize(run.size() / 4 * 3 + 2);
+  const auto* in = reinterpret_cast<const unsigned char*>(run.data());
+  const auto* const in_end = in + run.size() / 4 * 4;
+  char* out = buffer.data();
+  auto value = [](unsigned char c) { return static_cast<std::uint32_t>(kBase64Values[c]); };
+  for (; in != in_end; in += 4, out += 3) {
+    const std::uint32_t bits =
+        value(in[0]) << 18 | value(in[1]) << 12 | value(in[2]) << 6 | value(in[3]);
+    out[0] = static_cast<char>(bits >> 16);
+    out[1] = static_cast<char>(bits >> 8 & 0xFF);
+    out[2] = static_cast<char>(bits & 0xFF);
   }
-  return out;
+  const std::size_t rest = run.size() % 4;  // 0, 2 or 3: one or two more bytes
+  if (rest >= 2) {
+    const std::uint32_t bits =
+        value(in[0]) << 18 | value(in[1]) << 12 | (rest == 3 ? value(in[2]) << 6 : 0);
+    *out++ = static_cast<char>(bits >> 16);
+    if (rest == 3) *out++ = static_cast<char>(bits >> 8 & 0xFF);
+  }
+  return {buffer.data(), static_cast<std::size_t>(out - buffer.data())};
 }
 
 // Hashes and keys are random bytes: half of their pairs have a high bit, text's have none.
@@ -91,12 +102,11 @@ bool hex_may_be_text(std::string_view run) {
   return high <= 1;
 }
 
-std::string decode_hex(std::string_view run) {
-  std::string out;
-  out.reserve(run.size() / 2);
+std::string_view decode_hex(std::string_view run, std::string& buffer) {
+  if (buffer.size() < run.size() / 2) buffer.resize(run.size() / 2);
   for (std::size_t i = 0; i + 1 < run.size(); i += 2)
-    out += static_cast<char>(hex_value(run[i]) * 16 + hex_value(run[i + 1]));
-  return out;
+    buffer[i / 2] = static_cast<char>(hex_value(run[i]) * 16 + hex_value(run[i + 1]));
+  return {buffer.data(), run.size() / 2};
 }
 
 // Bytes a percent-encoded URL or form value may hold: printable ASCII but quotes, angle
@@ -123,13 +133,25 @@ void append_utf8(std::uint32_t code_point, std::string& out) {
   }
 }
 
-// Decodes \uXXXX, \xNN, octal and the single-character escapes of JSON and C. Sets
-// `hiding` when an escape could hide a secret's characters (\u, \x, octal, \/): a run with
-// only \n or \" in it is left alone.
-std::string decode_escapes(std::string_view run, bool& hiding) {
-  std::string out;
-  out.reserve(run.size());
-  hiding = false;
+// Whether a run's escapes could hide a secret's characters (\u, \x, octal, \/): a run with
+// only \n or \" in it is left alone. The same left-to-right walk as decode_escapes, without
+// building the decoded text, so that the many strings holding only \n and \" cost nothing.
+bool escapes_hide(std::string_view run) {
+  for (std::size_t i = run.find('\\'); i != std::string_view::npos && i + 1 < run.size();
+       i = run.find('\\', i + 2)) {
+    const char kind = run[i + 1];
+    if (kind == '/' || (kind >= '0' && kind <= '7')) return true;
+    if (kind == 'x' && i + 2 < run.size() && hex_value(run[i + 2]) >= 0) return true;
+    if (kind == 'u' && i + 5 < run.size() && hex_value(run[i + 2]) >= 0 &&
+        hex_value(run[i + 3]) >= 0 && hex_value(run[i + 4]) >= 0 && hex_value(run[i + 5]) >= 0)
+      return true;
+  }
+  return false;
+}
+
+// Decodes \uXXXX, \xNN, octal and the single-character escapes of JSON and C into `out`.
+std::string_view decode_escapes(std::string_view run, std::string& out) {
+  out.clear();
   for (std::size_t i = 0; i < run.size(); ++i) {
     if (run[i] != '\\' || i + 1 == run.size()) {
       out += run[i];
@@ -148,7 +170,6 @@ std::string decode_escapes(std::string_view run, bool& hiding) {
         code_point = code_point * 16 + static_cast<std::uint32_t>(hex_value(run[i + k]));
       append_utf8(code_point, out);
       i += 4;
-      hiding = true;
     } else if (kind == 'x' && hex_digits(i + 1, 2) > 0) {
       const std::size_t digits = hex_digits(i + 1, 2);
       int value = 0;
@@ -156,7 +177,6 @@ std::string decode_escapes(std::string_view run, bool& hiding) {
         value = value * 16 + hex_value(run[i + k]);
       out += static_cast<char>(value);
       i += digits;
-      hiding = true;
     } else if (kind >= '0' && kind <= '7') {
       int value = 0;
       std::size_t digits = 0;
@@ -165,7 +185,6 @@ std::string decode_escapes(std::string_view run, bool& hiding) {
         value = value * 8 + (run[i + digits++] - '0');
       out += static_cast<char>(value & 0xFF);
       i += digits - 1;
-      hiding = true;
     } else {
       switch (kind) {
         case 'n':
@@ -185,7 +204,6 @@ std::string decode_escapes(std::string_view run, bool& hiding) {
           break;
         case '/':
           out += '/';
-          hiding = true;
           break;
         default:
           out += kind;
@@ -196,16 +214,13 @@ std::string decode_escapes(std::string_view run, bool& hiding) {
   return out;
 }
 
-std::string decode_percent(std::string_view run, std::size_t& escapes) {
-  std::string out;
-  out.reserve(run.size());
-  escapes = 0;
+std::string_view decode_percent(std::string_view run, std::string& out) {
+  out.clear();
   for (std::size_t i = 0; i < run.size(); ++i) {
     if (run[i] == '%' && i + 2 < run.size() + 0 && hex_value(run[i + 1]) >= 0 &&
         hex_value(run[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(run[i + 1]) * 16 + hex_value(run[i + 2]));
       i += 2;
-      ++escapes;
     } else {
       out += run[i];
     }
@@ -213,70 +228,228 @@ std::string decode_percent(std::string_view run, std::size_t& escapes) {
   return out;
 }
 
+#if defined(__SSE2__)
+// Bytes in [low, low + count), in two operations: shifted by 0x80 - low, the range starts at
+// -128 and a signed compare ends it.
+__m128i in_range(__m128i bytes, char low, int count) {
+  return _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(static_cast<char>(0x80 - low))),
+                        _mm_set1_epi8(static_cast<char>(-0x80 + count)));
+}
+
+__m128i equal(__m128i bytes, char c) {
+  return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c));
+}
+
+std::uint32_t bits(__m128i mask) {
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(mask));
+}
+
+// The scan's test, one bit per byte of a 16-byte block: run characters, and '%' or '\'.
+struct BlockMasks {
+  std::uint32_t run;
+  std::uint32_t special;
+};
+
+BlockMasks classify(const char* block) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+  const __m128i letter = in_range(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 26);
+  const __m128i slash_digit = in_range(bytes, '/', 11);
+  const __m128i extras =
+      _mm_or_si128(_mm_or_si128(equal(bytes, '+'), equal(bytes, '-')), equal(bytes, '_'));
+  return {bits(_mm_or_si128(_mm_or_si128(letter, slash_digit), extras)),
+          bits(_mm_or_si128(equal(bytes, '%'), equal(bytes, '\\')))};
+}
+
+// A run's extent and alphabet, 16 bytes at a time.
+struct RunMasks {
+  std::uint32_t run;
+  std::uint32_t standard;  // '+' '/'
+  std::uint32_t url_safe;  // '-' '_'
+  std::uint32_t hex;
+};
+
+RunMasks classify_run(const char* block) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+  const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
+  const __m128i letter = in_range(lower, 'a', 26);
+  const __m128i digit = in_range(bytes, '0', 10);
+  const __m128i standard = _mm_or_si128(equal(bytes, '+'), equal(bytes, '/'));
+  const __m128i url_safe = _mm_or_si128(equal(bytes, '-'), equal(bytes, '_'));
+  const __m128i hex = _mm_or_si128(digit, in_range(lower, 'a', 6));
+  return {bits(_mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(standard, url_safe))),
+          bits(standard), bits(url_safe), bits(hex)};
+}
+#endif
+
+#if defined(LEAKHOUND_DECODER_AVX2)
+// The scan's test over 32 bytes with AVX2 (chosen at run time): each byte's class is looked
+// up by its low and its high nibble (two shuffles) and the two bit sets are intersected.
+// Bits 0-4 mark the run alphabet (A-O a-o, P-Z p-z, '_', digits, '+' '-' '/'), bit 5 '%' and
+// bit 6 '\'; bytes from 0x80 have no class.
+struct WideMasks {
+  std::uint64_t run;
+  std::uint64_t special;
+};
+
+__attribute__((target("avx2"))) inline WideMasks classify_wide(const char* block) {
+  const __m256i by_low =
+      _mm256_setr_epi8(0x0A, 0x0B, 0x0B, 0x0B, 0x0B, 0x2B, 0x0B, 0x0B, 0x0B, 0x0B, 0x03, 0x11, 0x41,
+                       0x11, 0x01, 0x15, 0x0A, 0x0B, 0x0B, 0x0B, 0x0B, 0x2B, 0x0B, 0x0B, 0x0B, 0x0B,
+                       0x03, 0x11, 0x41, 0x11, 0x01, 0x15);
+  const __m256i by_high =
+      _mm256_setr_epi8(0, 0, 0x30, 0x08, 0x01, 0x46, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x30,
+                       0x08, 0x01, 0x46, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
+  const __m256i low = _mm256_and_si256(bytes, nibble);
+  const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble);
+  const __m256i classes =
+      _mm256_and_si256(_mm256_shuffle_epi8(by_low, low), _mm256_shuffle_epi8(by_high, high));
+  const __m256i zero = _mm256_setzero_si256();
+  const auto outside = static_cast<std::uint32_t>(_mm256_movemask_epi8(
+      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x1F)), zero)));
+  const auto plain = static_cast<std::uint32_t>(_mm256_movemask_epi8(
+      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x60)), zero)));
+  return {static_cast<std::uint32_t>(~outside), static_cast<std::uint32_t>(~plain)};
+}
+
+// A run's extent and alphabet over 32 bytes, looked up by nibbles as classify_wide does: bit 0
+// A-O a-o, bit 1 P-Z p-z, bit 2 digits, bit 3 '+' '/', bit 4 '-', bit 5 '_', bit 6 A-F a-f.
+struct WideRunMasks {
+  std::uint32_t run;
+  std::uint32_t standard;
+  std::uint32_t url_safe;
+  std::uint32_t hex;
+};
+
+__attribute__((target("avx2"))) inline WideRunMasks classify_run_wide(const char* block) {
+  const __m256i by_low =
+      _mm256_setr_epi8(0x06, 0x47, 0x47, 0x47, 0x47, 0x47, 0x47, 0x07, 0x07, 0x07, 0x03, 0x09, 0x01,
+                       0x11, 0x01, 0x29, 0x06, 0x47, 0x47, 0x47, 0x47, 0x47, 0x47, 0x07, 0x07, 0x07,
+                       0x03, 0x09, 0x01, 0x11, 0x01, 0x29);
+  const __m256i by_high =
+      _mm256_setr_epi8(0, 0, 0x18, 0x04, 0x41, 0x22, 0x41, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x18,
+                       0x04, 0x41, 0x22, 0x41, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
+  const __m256i classes = _mm256_and_si256(
+      _mm256_shuffle_epi8(by_low, _mm256_and_si256(bytes, nibble)),
+      _mm256_shuffle_epi8(by_high, _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble)));
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i run = _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x3F)), zero);
+  const __m256i standard =
+      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x08)), zero);
+  const __m256i url_safe =
+      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x30)), zero);
+  const __m256i hex = _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x44)), zero);
+  // Each compare marks the bytes without the class: the masks are complemented.
+  return {~static_cast<std::uint32_t>(_mm256_movemask_epi8(run)),
+          ~static_cast<std::uint32_t>(_mm256_movemask_epi8(standard)),
+          ~static_cast<std::uint32_t>(_mm256_movemask_epi8(url_safe)),
+          ~static_cast<std::uint32_t>(_mm256_movemask_epi8(hex))};
+}
+
+bool has_avx2() {
+  static const bool supported = __builtin_cpu_supports("avx2");
+  return supported;
+}
+#endif
+
+// Bit i: bits i .. i+15 of `window` are all set (16 run characters in a row start there).
+template <typename Mask>
+Mask sixteen_in_a_row(Mask window) {
+  Mask sixteen = window & (window >> 1);
+  sixteen &= sixteen >> 2;
+  sixteen &= sixteen >> 4;
+  return sixteen & (sixteen >> 8);
+}
+
+// Classes of decoded bytes for lower_bound_non_text: never text (controls but tab, LF and CR;
+// DEL; C0, C1 and F8-FF, which no UTF-8 sequence holds), a continuation byte (80-BF), and a
+// byte after which no sequence can go on (ASCII and the never-text bytes).
+constexpr std::uint8_t kNeverText = 1;
+constexpr std::uint8_t kContinuation = 2;
+constexpr std::uint8_t kEndsSequences = 4;
+
+constexpr std::array<std::uint8_t, 256> make_text_classes() {
+  std::array<std::uint8_t, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    const bool never = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F ||
+                       c == 0xC0 || c == 0xC1 || c >= 0xF8;
+    classes[c] = static_cast<std::uint8_t>((never ? kNeverText : 0) |
+                                           (c >= 0x80 && c < 0xC0 ? kContinuation : 0) |
+                                           (never || c < 0x80 ? kEndsSequences : 0));
+  }
+  return classes;
+}
+constexpr std::array<std::uint8_t, 256> kTextClasses = make_text_classes();
+
+// Whether more than `allowed` bytes of `bytes` are outside text by a lower bound of what
+// looks_like_text counts: the never-text bytes and the continuation bytes that follow a byte
+// ending sequences. Without branches but a check every eight bytes, so that most decoded
+// identifiers, hashes and random bytes are rejected after their first few bytes.
+bool surely_binary(std::string_view bytes, std::size_t allowed) {
+  std::size_t count = 0;
+  unsigned after_end = 1;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const unsigned classes = kTextClasses[static_cast<unsigned char>(bytes[i])];
+    count += (classes & kNeverText) + ((classes >> 1) & after_end);
+    after_end = (classes >> 2) & 1;
+    if ((i & 7) == 7 && count > allowed) return true;
+  }
+  return count > allowed;
+}
+
+// Whether the first 16 characters of a base64 run (12 bytes) hold more than `allowed` bytes
+// outside text by surely_binary's bound: straight-line code for the common case, identifiers
+// and random strings that decode to bytes that are plainly not text.
+bool base64_head_binary(const char* run, std::size_t allowed) {
+  std::size_t count = 0;
+  unsigned after_end = 1;
+  for (int quad = 0; quad < 4; ++quad, run += 4) {
+    const auto value = [&](int i) {
+      return static_cast<std::uint32_t>(kBase64Values[static_cast<unsigned char>(run[i])]);
+    };
+    const std::uint32_t bits = value(0) << 18 | value(1) << 12 | value(2) << 6 | value(3);
+    for (int shift = 16; shift >= 0; shift -= 8) {
+      const unsigned classes = kTextClasses[bits >> shift & 0xFF];
+      count += (classes & kNeverText) + ((classes >> 1) & after_end);
+      after_end = (classes >> 2) & 1;
+    }
+  }
+  return count > allowed;
+}
+
+// The size of a base64 run's decoding (a lone trailing character carries no byte).
+std::size_t decoded_base64_size(std::size_t length) {
+  return length / 4 * 3 + (length % 4 == 3 ? 2 : length % 4 == 2 ? 1 : 0);
+}
+
+std::size_t allowed_non_text(std::size_t size, double max_non_printable) {
+  return static_cast<std::size_t>(max_non_printable * static_cast<double>(size));
+}
+
+// Decoded bytes of the run at hand: one buffer per thread, reused, so that the many runs that
+// are rejected (identifiers, hashes, random bytes) cost no allocation.
+std::string& scratch_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
 class RunFinder {
  public:
   RunFinder(std::string_view data, std::vector<DecodedSegment>& out, const DecoderLimits& limits)
-      : data_(data), out_(out), limits_(limits), first_(out.size()) {}
+      : data_(data), out_(out), limits_(limits), first_(out.size()), buffer_(scratch_buffer()) {}
 
   void run() {
     const std::size_t size = data_.size();
     std::size_t position = 0;
+    std::uint32_t previous = 0;  // the run characters of the last 16 bytes scanned
+#if defined(LEAKHOUND_DECODER_AVX2)
+    if (has_avx2()) position = scan_wide(position, previous);
+#endif
 #if defined(__SSE2__)
-    // Sixteen bytes at a time: a bit mask of run characters over this block and the previous
-    // one shows whether 16 of them follow each other (a candidate run); '%' and '\' are rare.
-    // Blocks with neither are skipped without looking at single bytes.
-    std::uint32_t previous = 0;
-    while (position + 16 <= size && !full()) {
-      const __m128i bytes =
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_.data() + position));
-      // Range tests in two operations: shifted by 0x80 - low, the range starts at -128.
-      const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));
-      const __m128i letter =
-          _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(static_cast<char>(0x80 - 'a'))),
-                         _mm_set1_epi8(-0x80 + 26));
-      const __m128i slash_digit =
-          _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(static_cast<char>(0x80 - '/'))),
-                         _mm_set1_epi8(-0x80 + 11));
-      const __m128i extras = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('+')),
-                                                       _mm_cmpeq_epi8(bytes, _mm_set1_epi8('-'))),
-                                          _mm_cmpeq_epi8(bytes, _mm_set1_epi8('_')));
-      const auto run_mask = static_cast<std::uint32_t>(
-          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, slash_digit), extras)));
-      auto special_mask = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(
-          _mm_cmpeq_epi8(bytes, _mm_set1_epi8('%')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')))));
-      // Bit i of `sixteen`: bytes i .. i+15 of the two blocks are all run characters.
-      const std::uint32_t window = previous | (run_mask << 16);
-      std::uint32_t sixteen = window & (window >> 1);
-      sixteen &= sixteen >> 2;
-      sixteen &= sixteen >> 4;
-      sixteen &= sixteen >> 8;
-      if (sixteen == 0 && special_mask == 0) {
-        previous = run_mask;
-        position += 16;
-        continue;
-      }
-      while (special_mask != 0) {
-        const std::size_t at = position + static_cast<std::size_t>(__builtin_ctz(special_mask));
-        special_mask &= special_mask - 1;
-        if (data_[at] == '%' && at >= percent_done_) percent_run(at);
-        if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
-      }
-      if (sixteen == 0) {
-        previous = run_mask;
-        position += 16;
-        continue;
-      }
-      const std::size_t start = position - 16 + static_cast<std::size_t>(__builtin_ctz(sixteen));
-      // Resume after the run (it may end inside this block, or far beyond it); with `previous`
-      // cleared, a run starting later in this block is seen when the block is looked at again.
-      if (start >= run_done_) {
-        alphabet_run(start);
-        position = std::max(position, run_done_);
-      } else {
-        position += 16;  // cannot happen: blocks after a run start at or after its end
-      }
-      previous = 0;
-    }
+    position = scan_blocks(position, previous);
 #endif
     while (position < size && !full())
       position = examine_block(position, size);
@@ -287,7 +460,77 @@ class RunFinder {
 
  private:
   bool full() const {
-    return out_.size() - first_ >= limits_.max_segments;
+    return emitted_ >= limits_.max_segments;
+  }
+
+  // The block scans: a bit mask of run characters over this block and the previous one shows
+  // whether 16 of them follow each other (a candidate run); '%' and '\' are rare. Blocks with
+  // neither are skipped without looking at single bytes. Each returns where it stopped: the
+  // last bytes, less than a block, are looked at one by one.
+#if defined(__SSE2__)
+  std::size_t scan_blocks(std::size_t position, std::uint32_t previous) {
+    const char* const data = data_.data();
+    const std::size_t size = data_.size();
+    while (position + 16 <= size) {
+      const BlockMasks masks = classify(data + position);
+      const std::uint32_t sixteen = sixteen_in_a_row(previous | (masks.run << 16));
+      if (sixteen == 0 && masks.special == 0) {
+        previous = masks.run;
+        position += 16;
+        continue;
+      }
+      position = on_event(position, 16, masks.run, masks.special, sixteen, previous);
+    }
+    return position;
+  }
+#endif
+
+#if defined(LEAKHOUND_DECODER_AVX2)
+  __attribute__((target("avx2"))) std::size_t scan_wide(std::size_t position,
+                                                        std::uint32_t& last_sixteen) {
+    const char* const data = data_.data();
+    const std::size_t size = data_.size();
+    std::uint64_t previous = 0;
+    while (position + 32 <= size) {
+      const WideMasks masks = classify_wide(data + position);
+      const std::uint64_t sixteen = sixteen_in_a_row(previous | (masks.run << 32));
+      if (sixteen == 0 && masks.special == 0) {
+        previous = masks.run;
+        position += 32;
+        continue;
+      }
+      position = on_event(position, 32, masks.run, masks.special, sixteen, previous);
+    }
+    last_sixteen = static_cast<std::uint32_t>(previous >> 16);
+    return position;
+  }
+#endif
+
+  // A block of `width` bytes at `position` with a '%' or '\' (bits of `special`) or where 16
+  // run characters start (bits of `sixteen`, counted from the previous block's first byte):
+  // examines those runs and returns where the block scan resumes, and what it should take as
+  // the previous block's mask. Returns the end of the data once the segments are full.
+  template <typename Mask>
+  std::size_t on_event(std::size_t position, std::size_t width, Mask run, Mask special,
+                       Mask sixteen, Mask& previous) {
+    for (; special != 0; special &= special - 1) {
+      const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
+      if (data_[at] == '%' && at >= percent_done_) percent_run(at);
+      if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
+    }
+    if (full()) return data_.size();
+    if (sixteen == 0) {
+      previous = run;
+      return position + width;
+    }
+    // Resume after the run (it may end inside this block, or far beyond it); with `previous`
+    // cleared, a run starting later in this block is seen when the block is looked at again.
+    previous = 0;
+    const std::size_t start =
+        position - width + static_cast<std::size_t>(std::countr_zero(sixteen));
+    if (start < run_done_) return position + width;  // cannot happen: blocks resume after runs
+    alphabet_run(start);
+    return full() ? data_.size() : std::max(position, run_done_);
   }
 
   // Byte by byte over [from, to); returns where the fast scan resumes.
@@ -308,22 +551,72 @@ class RunFinder {
     return position;
   }
 
+  // Where the run of the base64 alphabet at `position` ends; adds the classes of its
+  // characters to `seen` (kStandard, kUrlSafe) and keeps in `all` those they all have (kHexDigit).
+  std::size_t run_end(std::size_t position, std::uint8_t& seen, std::uint8_t& all) {
+    std::size_t end = position;
+    std::uint32_t standard = 0;
+    std::uint32_t url_safe = 0;
+    std::uint32_t not_hex = 0;
+    bool ended = false;
+#if defined(LEAKHOUND_DECODER_AVX2)
+    if (has_avx2()) ended = run_end_wide(end, standard, url_safe, not_hex);
+#endif
+#if defined(__SSE2__)
+    while (!ended && end + 16 <= data_.size()) {
+      const RunMasks masks = classify_run(data_.data() + end);
+      // The run's bytes in this block: those before the first byte outside the alphabet.
+      const auto length = static_cast<unsigned>(std::countr_zero(~masks.run));
+      const std::uint32_t in = (1u << length) - 1;
+      standard |= masks.standard & in;
+      url_safe |= masks.url_safe & in;
+      not_hex |= ~masks.hex & in;
+      end += length;
+      ended = length < 16;
+    }
+#endif
+    seen |= (standard ? kStandard : 0) | (url_safe ? kUrlSafe : 0);
+    if (not_hex) all &= static_cast<std::uint8_t>(~kHexDigit);
+    if (ended) return end;
+    while (end < data_.size() && in_run(data_[end])) {
+      seen |= kClasses[static_cast<unsigned char>(data_[end])];
+      all &= kClasses[static_cast<unsigned char>(data_[end])];
+      ++end;
+    }
+    return end;
+  }
+
+#if defined(LEAKHOUND_DECODER_AVX2)
+  // run_end's 32-byte steps; advances `end` while whole steps fit, returns whether it ended.
+  __attribute__((target("avx2"))) bool run_end_wide(std::size_t& end, std::uint32_t& standard,
+                                                    std::uint32_t& url_safe,
+                                                    std::uint32_t& not_hex) {
+    while (end + 32 <= data_.size()) {
+      const WideRunMasks masks = classify_run_wide(data_.data() + end);
+      const auto length = static_cast<unsigned>(std::countr_zero(~masks.run));
+      const std::uint32_t in = length == 32 ? ~0u : (1u << length) - 1;
+      standard |= masks.standard & in;
+      url_safe |= masks.url_safe & in;
+      not_hex |= ~masks.hex & in;
+      end += length;
+      if (length < 32) return true;
+    }
+    return false;
+  }
+#endif
+
   // A run of the base64 alphabet through `position`: base64, base64url or hex.
   std::size_t alphabet_run(std::size_t position) {
     std::size_t begin = position;
     while (begin > run_done_ && in_run(data_[begin - 1]))
       --begin;
-    std::size_t end = position;
     std::uint8_t seen = 0;
     std::uint8_t all = 0xFF;
-    while (end < data_.size() && in_run(data_[end])) {
-      const std::uint8_t classes = kClasses[static_cast<unsigned char>(data_[end])];
-      seen |= classes;
-      all &= classes;
-      ++end;
-    }
-    for (std::size_t i = begin; i < position; ++i)
+    for (std::size_t i = begin; i < position; ++i) {
+      seen |= kClasses[static_cast<unsigned char>(data_[i])];
       all &= kClasses[static_cast<unsigned char>(data_[i])];
+    }
+    const std::size_t end = run_end(position, seen, all);
     run_done_ = end;
     const std::size_t length = end - begin;
     if (length > limits_.max_run) return end;
@@ -333,67 +626,107 @@ class RunFinder {
     const std::string_view run = data_.substr(begin, length);
     if (all & kHexDigit) {
       if (length >= limits_.min_hex && length % 2 == 0 && hex_may_be_text(run))
-        emit(begin, end, Encoding::hex, decode_hex(run));
+        emit(begin, end, Encoding::hex, decode_hex(run, buffer_));
       return end;
     }
     if ((seen & kStandard) && (seen & kUrlSafe)) return end;  // paths and the like
     if (length < limits_.min_base64) return end;
+    // Random bytes show in the first few: a run is decoded whole only if they pass.
+    const std::size_t allowed =
+        allowed_non_text(decoded_base64_size(length), limits_.max_non_printable);
+    if (length >= 16 && base64_head_binary(run.data(), allowed)) return padded_end;
+    constexpr std::size_t kPrefix = 64;
+    if (length > kPrefix && surely_binary(decode_base64(run.substr(0, kPrefix), buffer_), allowed))
+      return padded_end;
     emit(begin, padded_end, (seen & kUrlSafe) ? Encoding::base64url : Encoding::base64,
-         decode_base64(run));
+         decode_base64(run, buffer_));
     return padded_end;
   }
 
+  // The URL-like run through the '%' at `position`, if that '%' starts a %XX escape: most do
+  // not (format strings, "100%"), and a later escape of the same run finds the same run, since
+  // nothing before it was marked done. The run is walked forward first: it may be cut short.
   std::size_t percent_run(std::size_t position) {
-    std::size_t begin = position;
+    if (position + 2 >= data_.size() || hex_value(data_[position + 1]) < 0 ||
+        hex_value(data_[position + 2]) < 0)
+      return position + 1;
     const std::size_t floor =
         std::max(percent_done_, position > limits_.max_run ? position - limits_.max_run : 0);
-    while (begin > floor && in_url(data_[begin - 1]))
-      --begin;
+    const std::size_t limit = std::min(data_.size(), position + limits_.max_run + 1);
     std::size_t end = position;
-    while (end < data_.size() && in_url(data_[end]) && end - begin <= limits_.max_run)
+    while (end < limit && in_url(data_[end]))
       ++end;
     percent_done_ = end;
+    std::size_t begin = position;
+    while (begin > floor && in_url(data_[begin - 1]))
+      --begin;
     if (end - begin > limits_.max_run) return end;
-    std::size_t escapes = 0;
-    std::string decoded = decode_percent(data_.substr(begin, end - begin), escapes);
-    if (escapes > 0) emit(begin, end, Encoding::percent, std::move(decoded));
+    const std::string_view run = data_.substr(begin, end - begin);
+    emit(begin, end, Encoding::percent, decode_percent(run, buffer_));
     return end;
   }
 
-  std::size_t escape_run(std::size_t position) {
-    std::size_t begin = position;
-    const std::size_t floor =
-        std::max(escape_done_, position > limits_.max_run ? position - limits_.max_run : 0);
-    while (begin > floor && in_escaped_string(data_[begin - 1]) && data_[begin - 1] != '\\')
-      --begin;
+  // Where the escaped string from the '\\' at `position` ends, `limit` at most (or one past
+  // it, to end an escape): each '\\' takes the next byte, the bytes between escapes are
+  // skipped 16 at a time.
+  std::size_t escaped_string_end(std::size_t position, std::size_t limit) {
     std::size_t end = position;
-    while (end < data_.size() && end - begin <= limits_.max_run) {
+    while (end < limit) {
       if (data_[end] == '\\' && end + 1 < data_.size()) {
         end += 2;
-      } else if (in_escaped_string(data_[end])) {
-        ++end;
-      } else {
-        break;
+        continue;
       }
+      if (!in_escaped_string(data_[end])) break;
+      ++end;
+#if defined(__SSE2__)
+      for (; end + 16 <= limit; end += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_.data() + end));
+        const __m128i quote = _mm_or_si128(_mm_or_si128(equal(bytes, '"'), equal(bytes, '\'')),
+                                           _mm_or_si128(equal(bytes, '`'), equal(bytes, '\\')));
+        const std::uint32_t inside = bits(_mm_andnot_si128(quote, in_range(bytes, 0x21, 94)));
+        if (inside != 0xFFFF) {
+          end += static_cast<std::size_t>(std::countr_zero(~inside));
+          break;
+        }
+      }
+#endif
     }
-    end = std::min(end, data_.size());
+    return std::min(end, data_.size());
+  }
+
+  // The escaped string through the '\' at `position`, walked forward first as percent_run does:
+  // most strings hold only \n and \" and are not decoded.
+  std::size_t escape_run(std::size_t position) {
+    const std::size_t floor =
+        std::max(escape_done_, position > limits_.max_run ? position - limits_.max_run : 0);
+    const std::size_t end =
+        escaped_string_end(position, std::min(data_.size(), position + limits_.max_run + 1));
     escape_done_ = end;
+    if (!escapes_hide(data_.substr(position, end - position))) return end;
+    std::size_t begin = position;
+    while (begin > floor && in_escaped_string(data_[begin - 1]) && data_[begin - 1] != '\\')
+      --begin;
     if (end - begin > limits_.max_run) return end;
-    bool hiding = false;
-    std::string decoded = decode_escapes(data_.substr(begin, end - begin), hiding);
-    if (hiding) emit(begin, end, Encoding::escape, std::move(decoded));
+    const std::string_view run = data_.substr(begin, end - begin);
+    emit(begin, end, Encoding::escape, decode_escapes(run, buffer_));
     return end;
   }
 
-  void emit(std::size_t begin, std::size_t end, Encoding encoding, std::string text) {
-    if (full() || text.empty() || !looks_like_text(text, limits_.max_non_printable)) return;
-    out_.push_back({begin, end, encoding, std::move(text)});
+  void emit(std::size_t begin, std::size_t end, Encoding encoding, std::string_view text) {
+    if (full() || text.empty()) return;
+    if (surely_binary(text, allowed_non_text(text.size(), limits_.max_non_printable)) ||
+        !looks_like_text(text, limits_.max_non_printable))
+      return;
+    out_.push_back({begin, end, encoding, std::string(text)});
+    ++emitted_;
   }
 
   std::string_view data_;
   std::vector<DecodedSegment>& out_;
   const DecoderLimits& limits_;
   std::size_t first_;
+  std::size_t emitted_ = 0;
+  std::string& buffer_;
   // Each kind of run is examined once: these are the ends of the last run of each kind.
   std::size_t run_done_ = 0;
   std::size_t percent_done_ = 0;
