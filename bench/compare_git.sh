@@ -20,17 +20,8 @@ repo=$(realpath "$repo")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-best() {  # best wall time in seconds of running "$@" $runs times
-  local best_time=
-  for ((i = 0; i < runs; i++)); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || [[ $? -le 1 ]]
-    end=$(date +%s.%N)
-    best_time=$(python3 -c "print(min(float('${best_time:-1e9}'), $end - $start))")
-  done
-  echo "$best_time"
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "repository: $repo"

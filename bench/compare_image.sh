@@ -23,17 +23,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-best() {  # best wall time in seconds of running "$@" $runs times
-  local best_time=
-  for ((i = 0; i < runs; i++)); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || [[ $? -le 1 ]]
-    end=$(date +%s.%N)
-    best_time=$(python3 -c "print(min(float('${best_time:-1e9}'), $end - $start))")
-  done
-  echo "$best_time"
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 python3 "$here/corpus/gen_source_corpus.py" "$work/src" --size-mb "$size_mb" --quiet
@@ -90,7 +81,7 @@ PY
 floor=$(best sh "$floor_script")
 one=$(best "$binary" image "$work/image" --threads 1 --format jsonl --output /dev/null --quiet)
 all=$(best "$binary" image "$work/image" --format jsonl --output /dev/null --quiet)
-rss=?
+rss='?'
 if command -v /usr/bin/time > /dev/null; then
   rss=$( (/usr/bin/time -f '%M' "$binary" image "$work/image" --format jsonl --output /dev/null \
           --quiet 2>&1 >/dev/null) | tail -1 || true)
