@@ -26,13 +26,14 @@ const leakhound::RuleDatabase& database() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  // The first byte picks the read size (1..64) and whether reads end with a pause.
-  const std::size_t read_size = (data[0] & 0x3f) + 1;
+  // The first byte picks the read size (1..32), decoding, pauses after reads and the mask.
+  const std::size_t read_size = (data[0] & 0x1f) + 1;
   const bool pauses = (data[0] & 0x40) != 0;
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   leakhound::StreamOptions options;
   options.release = true;
   options.mask = (data[0] & 0x80) ? leakhound::MaskStyle::partial : leakhound::MaskStyle::full;
+  options.max_decode_depth = (data[0] & 0x20) ? 2 : 0;
   auto scanner = leakhound::StreamScanner::open(database(), {}, options);
   if (!scanner) __builtin_trap();
   leakhound::StreamScanner& stream = *scanner.value();
