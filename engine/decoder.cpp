@@ -355,6 +355,8 @@ bool has_avx2() {
 }
 #endif
 
+constexpr std::size_t kNoRun = SIZE_MAX;  // no run starts in a block
+
 // Bit i: bits i .. i+15 of `window` are all set (16 run characters in a row start there).
 template <typename Mask>
 Mask sixteen_in_a_row(Mask window) {
@@ -404,20 +406,25 @@ bool surely_binary(std::string_view bytes, std::size_t allowed) {
 // outside text by surely_binary's bound: straight-line code for the common case, identifiers
 // and random strings that decode to bytes that are plainly not text.
 bool base64_head_binary(const char* run, std::size_t allowed) {
-  std::size_t count = 0;
-  unsigned after_end = 1;
-  for (int quad = 0; quad < 4; ++quad, run += 4) {
+  // The text classes of the 12 bytes, one nibble each, gathered without a dependency chain.
+  std::uint64_t nibbles[4];
+  for (int quad = 0; quad < 4; ++quad) {
+    const char* in = run + 4 * quad;
     const auto value = [&](int i) {
-      return static_cast<std::uint32_t>(kBase64Values[static_cast<unsigned char>(run[i])]);
+      return static_cast<std::uint32_t>(kBase64Values[static_cast<unsigned char>(in[i])]);
     };
     const std::uint32_t bits = value(0) << 18 | value(1) << 12 | value(2) << 6 | value(3);
-    for (int shift = 16; shift >= 0; shift -= 8) {
-      const unsigned classes = kTextClasses[bits >> shift & 0xFF];
-      count += (classes & kNeverText) + ((classes >> 1) & after_end);
-      after_end = (classes >> 2) & 1;
-    }
+    nibbles[quad] = (std::uint64_t{kTextClasses[bits >> 16]} |
+                     std::uint64_t{kTextClasses[bits >> 8 & 0xFF]} << 4 |
+                     std::uint64_t{kTextClasses[bits & 0xFF]} << 8)
+                    << (12 * quad);
   }
-  return count > allowed;
+  const std::uint64_t classes = (nibbles[0] | nibbles[1]) | (nibbles[2] | nibbles[3]);
+  constexpr std::uint64_t kLow = 0x111111111111;  // bit 0 of each of the 12 nibbles
+  const std::uint64_t never = classes & kLow;
+  const std::uint64_t after_end = ((classes >> 2) & kLow) << 4 | 1;
+  const std::uint64_t orphans = (classes >> 1) & after_end;
+  return static_cast<std::size_t>(std::popcount(never) + std::popcount(orphans & kLow)) > allowed;
 }
 
 // The size of a base64 run's decoding (a lone trailing character carries no byte).
@@ -479,55 +486,68 @@ class RunFinder {
         position += 16;
         continue;
       }
-      position = on_event(position, 16, masks.run, masks.special, sixteen, previous);
+      const std::size_t start =
+          sixteen == 0 ? kNoRun
+                       : position - 16 + static_cast<std::size_t>(std::countr_zero(sixteen));
+      position = on_event(position, 16, masks.run, masks.special, start, previous);
     }
     return position;
   }
 #endif
 
 #if defined(LEAKHOUND_DECODER_AVX2)
+  // 64 bytes at a time: 16 run characters start in the block, or end it and begin the next.
   __attribute__((target("avx2"))) std::size_t scan_wide(std::size_t position,
                                                         std::uint32_t& last_sixteen) {
     const char* const data = data_.data();
     const std::size_t size = data_.size();
     std::uint64_t previous = 0;
-    while (position + 32 <= size) {
-      const WideMasks masks = classify_wide(data + position);
-      const std::uint64_t sixteen = sixteen_in_a_row(previous | (masks.run << 32));
-      if (sixteen == 0 && masks.special == 0) {
-        previous = masks.run;
-        position += 32;
+    while (position + 64 <= size) {
+      const WideMasks low = classify_wide(data + position);
+      const WideMasks high = classify_wide(data + position + 32);
+      const std::uint64_t run = low.run | high.run << 32;
+      const std::uint64_t special = low.special | high.special << 32;
+      const std::uint64_t sixteen = sixteen_in_a_row(run);
+      // Run characters that end the previous block and begin this one.
+      const auto before = static_cast<std::size_t>(std::countl_one(previous));
+      const bool across =
+          before > 0 && before + static_cast<std::size_t>(std::countr_one(run)) >= 16;
+      if (sixteen == 0 && !across && special == 0) {
+        previous = run;
+        position += 64;
         continue;
       }
-      position = on_event(position, 32, masks.run, masks.special, sixteen, previous);
+      const std::size_t start = across ? position - before
+                                : sixteen != 0
+                                    ? position + static_cast<std::size_t>(std::countr_zero(sixteen))
+                                    : kNoRun;
+      position = on_event(position, 64, run, special, start, previous);
     }
-    last_sixteen = static_cast<std::uint32_t>(previous >> 16);
+    last_sixteen = static_cast<std::uint32_t>(previous >> 48);
     return position;
   }
 #endif
 
   // A block of `width` bytes at `position` with a '%' or '\' (bits of `special`) or where 16
-  // run characters start (bits of `sixteen`, counted from the previous block's first byte):
-  // examines those runs and returns where the block scan resumes, and what it should take as
-  // the previous block's mask. Returns the end of the data once the segments are full.
+  // run characters start at `start` (kNoRun if not): examines those runs and returns where the
+  // block scan resumes, and what it should take as the previous block's mask. Returns the end
+  // of the data once the segments are full.
   template <typename Mask>
   std::size_t on_event(std::size_t position, std::size_t width, Mask run, Mask special,
-                       Mask sixteen, Mask& previous) {
+                       std::size_t start, Mask& previous) {
     for (; special != 0; special &= special - 1) {
       const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
       if (data_[at] == '%' && at >= percent_done_) percent_run(at);
       if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
     }
     if (full()) return data_.size();
-    if (sixteen == 0) {
+    if (start == kNoRun) {
       previous = run;
       return position + width;
     }
     // Resume after the run (it may end inside this block, or far beyond it); with `previous`
     // cleared, a run starting later in this block is seen when the block is looked at again.
     previous = 0;
-    const std::size_t start =
-        position - width + static_cast<std::size_t>(std::countr_zero(sixteen));
     if (start < run_done_) return position + width;  // cannot happen: blocks resume after runs
     alphabet_run(start);
     return full() ? data_.size() : std::max(position, run_done_);
