@@ -909,11 +909,13 @@ std::string kubernetes_secret_name(std::string_view data, std::size_t position) 
   return secret ? name : std::string();
 }
 
-// "user:password" (docker auth entries, HTTP Basic credentials): the password, else empty.
+// "user:password" (docker auth entries, HTTP Basic credentials): the password, else empty. A
+// URL (`https://host/path`, often percent-encoded) has one colon too, and is not one.
 std::string_view basic_credentials_password(std::string_view decoded) {
   const std::size_t colon = decoded.find(':');
   if (colon == 0 || colon == std::string_view::npos ||
-      decoded.find(':', colon + 1) != std::string_view::npos)
+      decoded.find(':', colon + 1) != std::string_view::npos ||
+      decoded.substr(colon + 1).starts_with("//"))
     return {};
   if (std::any_of(decoded.begin(), decoded.end(), [](char c) { return c <= ' ' || c == 0x7F; }))
     return {};

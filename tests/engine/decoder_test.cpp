@@ -235,6 +235,20 @@ TEST_CASE("scan_decoded: Kubernetes Secret keys and name", "[decoder]") {
     CHECK(finding.line != 10);  // the username is not a secret
 }
 
+TEST_CASE("regression: a percent-encoded URL is not user:password", "[decoder][regression]") {
+  // A GCP service-account file's certificate URL decodes to `https://...@...` with one colon:
+  // it once was scanned as `password: //www.googleapis.com/...`.
+  const std::string data =
+      "{\n  \"type\": \"service_account\",\n  \"client_x509_cert_url\": "
+      "\"https://www.googleapis.com/robot/v1/metadata/x509/"
+      "deploy-bot%40acme-prod-123.iam.gserviceaccount.com\"\n}\n";
+  std::vector<DecodedSegment> segments;
+  decode_runs(data, segments);
+  REQUIRE(segments.size() == 1);
+  CHECK(segments[0].encoding == Encoding::percent);
+  CHECK(scan_all(data).empty());
+}
+
 TEST_CASE("scan_decoded: docker config auth entry", "[decoder]") {
   test::FakeSecrets fakes(18);
   const std::string password = fakes.random_string(24, test::kBase62);
