@@ -13,6 +13,7 @@
 
 #include "cli/common.h"
 #include "cli/exit_codes.h"
+#include "cli/scan_setup.h"
 #include "cli/stream_command.h"
 #include "engine/stream_scanner.h"
 #include "sources/stream_input.h"
@@ -21,6 +22,14 @@ namespace leakhound {
 namespace {
 
 constexpr std::size_t kReadSize = 256 * 1024;
+
+// Where findings go without --report: only the gate's count of failing findings is kept.
+class DiscardingReporter : public Reporter {
+ public:
+  void begin(const RunInfo&) override {}
+  void finding(const Finding&) override {}
+  void end(const Summary&) override {}
+};
 
 // Writes everything or reports why not; EPIPE (the reader went away) is "closed", not an error.
 class RawOutput {
@@ -68,6 +77,7 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
                    "Also write the findings to FILE as JSON lines (secrets masked), each as it "
                    "is confirmed")
       ->type_name("FILE");
+  add_stream_config_options(*command, options.config, options.no_config);
   command->footer(
       "Only secrets change: every other byte, including invalid UTF-8 and binary data, is "
       "copied as it is. Output is flushed at line boundaries whenever the input pauses. "
@@ -77,15 +87,17 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
 }
 
 int run_redact_command(const RedactOptions& options) {
-  PipelineOptions hooks;  // only the honeytoken annotation and the decoding depth are used
-  auto database = load_scan_database(options.common, hooks);
-  if (!database) {
-    print_problem("leakhound", database.error().message);
+  auto setup = prepare_scan(options.common, options.config, options.no_config, ".");
+  if (!setup) {
+    print_problem("leakhound", setup.error().message);
     return kExitError;
   }
+  ScanSetup& scan = setup.value();
+  const CommonOptions& common = scan.common;
+  const RuleDatabase& database = *scan.database;
   std::unique_ptr<Output> report;
   if (!options.report.empty()) {
-    CommonOptions report_options = options.common;
+    CommonOptions report_options = common;
     report_options.format = "jsonl";
     report_options.output = options.report;
     report_options.show_secrets = false;
@@ -97,7 +109,7 @@ int run_redact_command(const RedactOptions& options) {
     report = std::move(opened).value();
   }
   int out_fd = STDOUT_FILENO;
-  const std::string& output_path = options.common.output;
+  const std::string& output_path = common.output;
   if (!output_path.empty() && output_path != "-") {
     out_fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out_fd < 0) {
@@ -117,8 +129,14 @@ int run_redact_command(const RedactOptions& options) {
   StreamOptions stream_options;
   stream_options.release = true;
   stream_options.mask = options.mask == "partial" ? MaskStyle::partial : MaskStyle::full;
-  stream_options.max_decode_depth = hooks.max_decode_depth;
-  auto scanner = StreamScanner::open(*database.value(), provenance, stream_options);
+  stream_options.max_decode_depth = scan.pipeline.max_decode_depth;
+  // Honeytokens are annotated first; what the gate accepts (allowlists, baseline) is declared
+  // not to be a secret, so it is neither masked nor reported.
+  stream_options.filter = [&scan](Finding& finding) {
+    if (scan.pipeline.annotate) scan.pipeline.annotate(finding);
+    return !scan.pipeline.keep || scan.pipeline.keep(finding);
+  };
+  auto scanner = StreamScanner::open(database, provenance, stream_options);
   if (!scanner) {
     print_problem("leakhound", scanner.error().message);
     return kExitError;
@@ -131,13 +149,12 @@ int run_redact_command(const RedactOptions& options) {
   std::vector<Finding> findings;
   std::uint64_t secrets = 0;
   std::uint64_t honeytokens = 0;
-  if (report)
-    report->reporter().begin(
-        {"redact", {input.value()->name()}, &database.value()->rules(), false});
+  DiscardingReporter discard;
+  Reporter& reporter = scan.gate->counting(report ? report->reporter() : discard);
+  reporter.begin({"redact", {input.value()->name()}, &database.rules(), false});
   // Counts the masked secrets; reports them (--report) and raises the alarm for honeytokens.
   auto account = [&] {
     for (Finding& finding : findings) {
-      if (hooks.annotate) hooks.annotate(finding);
       if (finding.honeytoken) {
         ++honeytokens;
         std::cerr << "leakhound: HONEYTOKEN sighting: " << finding.honeytoken->label
@@ -145,7 +162,7 @@ int run_redact_command(const RedactOptions& options) {
                   << finding.rule->id << ", " << input.value()->name() << " line " << finding.line
                   << '\n';
       }
-      if (report) report->reporter().finding(finding);
+      reporter.finding(finding);
     }
     secrets += findings.size();
     findings.clear();
@@ -186,9 +203,9 @@ int run_redact_command(const RedactOptions& options) {
             ": write failed: " + std::strerror(errno);
   }
   if (!error.empty()) print_problem("leakhound", error);
-  if (report) {
+  {
     Summary summary;
-    summary.rules = database.value()->rules().size();
+    summary.rules = database.rules().size();
     summary.threads = 1;
     summary.inputs_scanned = 1;
     summary.bytes_scanned = stream.bytes_fed();
@@ -199,9 +216,10 @@ int run_redact_command(const RedactOptions& options) {
       summary.partial = true;
       summary.problems.emplace_back(input.value()->name(), error);
     }
-    report->reporter().end(summary);
+    reporter.end(summary);
   }
-  if (!options.common.quiet) {
+  scan.gate->report_stale_baseline();
+  if (!common.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::ostringstream line;
@@ -214,7 +232,7 @@ int run_redact_command(const RedactOptions& options) {
   if (honeytokens > 0) return kExitHoneytoken;
   if (!error.empty()) return kExitError;
   if (stop_requested().load()) return kExitClean;  // stopped by a signal: flushed, exit 0
-  return secrets > 0 ? options.common.exit_code : kExitClean;
+  return scan.gate->failing_findings() > 0 ? common.exit_code : kExitClean;
 }
 
 }  // namespace leakhound

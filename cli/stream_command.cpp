@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/exit_codes.h"
+#include "cli/scan_setup.h"
 #include "engine/stream_scanner.h"
 #include "sources/json_record.h"
 #include "sources/stream_input.h"
@@ -35,20 +36,22 @@ void remove_options(CLI::App& command, std::initializer_list<const char*> names)
   }
 }
 
-// Serialises findings of all streams onto the one output, flushing each.
+// Serialises findings of all streams onto the one output, flushing each; the scan's filter
+// (honeytoken annotation, then the CI gate) runs here, under the lock, as the gate needs.
 class FindingSink {
  public:
-  FindingSink(Reporter& reporter, std::function<void(Finding&)> annotate)
-      : reporter_(reporter), annotate_(std::move(annotate)) {}
+  FindingSink(Reporter& reporter, const PipelineOptions& hooks)
+      : reporter_(reporter), annotate_(hooks.annotate), keep_(hooks.keep) {}
   void emit(std::vector<Finding>& findings) {
     if (findings.empty()) return;
     std::lock_guard lock(mutex_);
     for (Finding& finding : findings) {
       if (annotate_) annotate_(finding);  // honeytoken sightings (--honeytokens)
+      if (keep_ && !keep_(finding)) continue;
       if (finding.honeytoken) ++honeytokens_;
       reporter_.finding(finding);
+      ++count_;
     }
-    count_ += findings.size();
     findings.clear();
   }
   std::uint64_t count() const { return count_; }
@@ -57,6 +60,7 @@ class FindingSink {
  private:
   Reporter& reporter_;
   std::function<void(Finding&)> annotate_;
+  std::function<bool(const Finding&)> keep_;
   std::mutex mutex_;
   std::uint64_t count_ = 0;
   std::uint64_t honeytokens_ = 0;
@@ -286,20 +290,32 @@ void add_stream_command(CLI::App& app, StreamCommandOptions& options) {
   command->add_flag("--json-lines", options.json_lines,
                     "Each line is a JSON record: scan its string values, report the field path "
                     "and the record's timestamp (default: when the first line is a JSON object)");
+  add_stream_config_options(*command, options.config, options.no_config);
+}
+
+void add_stream_config_options(CLI::App& command, std::string& config, bool& no_config) {
+  command
+      .add_option("--config", config,
+                  "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
+                  "(default: .leakhound.toml, else .gitleaks.toml, in the current directory)")
+      ->type_name("FILE");
+  command.add_flag("--no-config", no_config, "Ignore .leakhound.toml and .gitleaks.toml");
 }
 
 int run_stream_command(const StreamCommandOptions& options) {
   std::vector<std::string> inputs = options.inputs;
   if (inputs.empty()) inputs.push_back("-");
-  CommonOptions common = options.common;
-  common.format = "jsonl";
-  PipelineOptions hooks;  // only its honeytoken annotation is used: streams run their own threads
-  auto database = load_scan_database(common, hooks);
-  if (!database) {
-    print_problem("leakhound", database.error().message);
+  CommonOptions command_line = options.common;
+  command_line.format = "jsonl";
+  auto setup = prepare_scan(command_line, options.config, options.no_config, ".");
+  if (!setup) {
+    print_problem("leakhound", setup.error().message);
     return kExitError;
   }
-  if (auto stream_database = database.value()->stream_database(); !stream_database) {
+  ScanSetup& scan = setup.value();
+  const CommonOptions& common = scan.common;
+  const RuleDatabase& database = *scan.database;
+  if (auto stream_database = database.stream_database(); !stream_database) {
     print_problem("leakhound", stream_database.error().message);
     return kExitError;
   }
@@ -310,11 +326,11 @@ int run_stream_command(const StreamCommandOptions& options) {
   }
   install_stop_handlers();
   const auto started = std::chrono::steady_clock::now();
-  Reporter& reporter = output.value()->reporter();
-  reporter.begin({"stream", inputs, &database.value()->rules(), common.show_secrets});
-  FindingSink sink(reporter, hooks.annotate);
+  Reporter& reporter = scan.gate->counting(output.value()->reporter());
+  reporter.begin({"stream", inputs, &database.rules(), common.show_secrets});
+  FindingSink sink(reporter, scan.pipeline);
   Summary summary;
-  summary.rules = database.value()->rules().size();
+  summary.rules = database.rules().size();
   summary.threads = static_cast<unsigned>(inputs.size());
   std::mutex summary_mutex;
   auto note_problem = [&](const std::string& input, const std::string& reason) {
@@ -331,7 +347,7 @@ int run_stream_command(const StreamCommandOptions& options) {
       note_problem(path, input.error().message);
       return;
     }
-    StreamWorker worker(*database.value(), *input.value(), sink, options.json_lines,
+    StreamWorker worker(database, *input.value(), sink, options.json_lines,
                         common.max_decode_depth);
     StreamResult result = worker.run();
     {
@@ -352,7 +368,8 @@ int run_stream_command(const StreamCommandOptions& options) {
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reporter.end(summary);
-  return finish_scan(common, summary, *output.value());
+  scan.gate->report_stale_baseline();
+  return finish_scan(common, summary, *output.value(), scan.gate->failing_findings());
 }
 
 }  // namespace leakhound

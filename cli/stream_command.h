@@ -18,6 +18,8 @@ struct StreamCommandOptions {
   std::vector<std::string> inputs;
   bool follow = false;
   bool json_lines = false;
+  std::string config;  // --config FILE; default: .leakhound.toml in the current directory
+  bool no_config = false;
 };
 
 struct RedactOptions {
@@ -25,7 +27,12 @@ struct RedactOptions {
   std::string input = "-";
   std::string mask = "full";
   std::string report;  // --report FILE: the findings as JSON lines (secrets masked)
+  std::string config;
+  bool no_config = false;
 };
+
+// --config and --no-config of the stream commands (the current directory is their root).
+void add_stream_config_options(CLI::App& command, std::string& config, bool& no_config);
 
 void add_stream_command(CLI::App& app, StreamCommandOptions& options);
 void add_redact_command(CLI::App& app, RedactOptions& options);

@@ -216,8 +216,17 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
     line_memo_ = from + newline + 1;
     lines_before_memo_ = target.back().line - 1;  // one finding per match, in order
   }
+  filter_from(target, first);
   for (std::size_t i = first; i < target.size(); ++i)
     add_span(target[i]);
+}
+
+void StreamScanner::filter_from(std::vector<Finding>& findings, std::size_t first) {
+  if (!options_.filter) return;
+  auto rejected =
+      std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
+                     [&](Finding& finding) { return !options_.filter(finding); });
+  findings.erase(rejected, findings.end());
 }
 
 void StreamScanner::add_span(const Finding& finding) {
@@ -261,12 +270,17 @@ Result<void> StreamScanner::decode_ready(bool final, std::vector<Finding>& out) 
     scanned = scan_decoded(confirmer_, region, decode, provenance_, held_);
     // Decoded findings are the held ones with an encoding chain (all earlier ones went out):
     // their lines count from the region's start.
-    for (Finding& finding : held_) {
-      if (finding.encoding.empty()) continue;
-      finding.line += lines_before_decoded_;
-      finding.end_line += lines_before_decoded_;
-      add_span(finding);
+    auto decoded = std::stable_partition(held_.begin(), held_.end(), [](const Finding& finding) {
+      return finding.encoding.empty();
+    });
+    const auto first = static_cast<std::size_t>(decoded - held_.begin());
+    for (auto finding = decoded; finding != held_.end(); ++finding) {
+      finding->line += lines_before_decoded_;
+      finding->end_line += lines_before_decoded_;
     }
+    filter_from(held_, first);
+    for (std::size_t i = first; i < held_.size(); ++i)
+      add_span(held_[i]);
     lines_before_decoded_ += count_newlines(region.data(), region.data() + region.size());
     decoded_until_ = upto;
   }

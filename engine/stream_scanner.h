@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ struct StreamOptions {
   // decoded and scanned once its plain findings are decided; those findings are held until
   // then, so a generic match of encoded bytes can yield to the decoded secret.
   unsigned max_decode_depth = 0;
+  // Optional: sees every confirmed finding first (to annotate it) and decides whether it is
+  // reported and, in redact mode, masked; an allowlisted match is not a secret.
+  std::function<bool(Finding&)> filter;
 };
 
 class StreamScanner {
@@ -103,6 +107,8 @@ class StreamScanner {
   std::uint64_t pending_bound() const;
   Result<void> decode_ready(bool final, std::vector<Finding>& out);
   void add_span(const Finding& finding);
+  // Applies options_.filter to findings[first...], erasing the ones it rejects.
+  void filter_from(std::vector<Finding>& findings, std::size_t first);
   void trim_window();
   std::string_view window() const { return {window_.data(), window_.size()}; }
   bool decoding() const { return options_.max_decode_depth > 0 && stream_database_ != nullptr; }

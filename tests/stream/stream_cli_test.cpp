@@ -212,3 +212,30 @@ TEST_CASE("stream decodes encoded values in text lines and JSON records",
   auto off = run_leakhound({"stream", "--quiet", "--max-decode-depth", "0", json_log.string()});
   CHECK(off.exit_code == 0);
 }
+
+TEST_CASE("stream and redact apply the project configuration and the gate", "[stream][cli][ci]") {
+  TempDir dir;
+  FakeSecrets fake;
+  const std::string accepted = fake.github_classic();
+  const std::string secret = fake.slack_bot();
+  dir.write(".leakhound.toml", "[allowlist]\nregexes = ['''^" + accepted.substr(0, 12) + "''']\n");
+  const auto log = dir.write("app.log", "a " + accepted + "\nb " + secret + "\n");
+
+  auto stream = run_leakhound({"stream", "--quiet", log.string()}, dir.path());
+  CHECK(stream.exit_code == 1);
+  CHECK(count_lines(stream.out) == 1);
+  CHECK(stream.out.find("slack") != std::string::npos);
+
+  auto redact = run_leakhound({"redact", "--quiet", log.string()}, dir.path());
+  CHECK(redact.exit_code == 1);
+  CHECK(redact.out == "a " + accepted + "\nb " + std::string(secret.size(), '*') + "\n");
+
+  auto unconfigured = run_leakhound({"redact", "--quiet", "--no-config", log.string()}, dir.path());
+  CHECK(unconfigured.out.find(accepted) == std::string::npos);
+
+  auto below =
+      run_leakhound({"stream", "--quiet", "--fail-on", "critical", log.string()}, dir.path());
+  CHECK(count_lines(below.out) == 1);
+  CHECK(below.out.find("\"rule_id\":\"slack-bot-token\"") != std::string::npos);
+  CHECK(below.exit_code == 0);  // a high-severity bot token is below --fail-on critical
+}

@@ -25,6 +25,14 @@ const RuleDatabase& builtin_database() {
   return *database;
 }
 
+StreamOptions redact_options(MaskStyle mask, unsigned decode_depth = 0) {
+  StreamOptions options;
+  options.release = true;
+  options.mask = mask;
+  options.max_decode_depth = decode_depth;
+  return options;
+}
+
 std::unique_ptr<StreamScanner> open_stream(StreamOptions options = {}) {
   Provenance provenance;
   provenance.source = "stream";
@@ -56,7 +64,7 @@ std::string pem_key(test::FakeSecrets& fake, int lines) {
 // Redacts `text` fed in pieces of `read_size`, pausing after every piece when `pauses`.
 std::string redact(std::string_view text, std::size_t read_size, bool pauses,
                    std::vector<Finding>* findings_out = nullptr, unsigned decode_depth = 0) {
-  auto scanner = open_stream({true, MaskStyle::full, decode_depth});
+  auto scanner = open_stream(redact_options(MaskStyle::full, decode_depth));
   std::vector<Finding> findings;
   std::string out;
   for (std::size_t at = 0; at < text.size(); at += read_size) {
@@ -163,7 +171,7 @@ TEST_CASE("redact holds back an open PEM block at a pause", "[stream][redact]") 
   test::FakeSecrets fake;
   const std::string key = pem_key(fake, 6);
   const std::size_t half = key.find('\n', key.size() / 2) + 1;
-  auto scanner = open_stream({true, MaskStyle::full});
+  auto scanner = open_stream(redact_options(MaskStyle::full));
   std::vector<Finding> findings;
   std::string out;
   REQUIRE(scanner->feed("before\n" + key.substr(0, half), findings).ok());
@@ -181,7 +189,7 @@ TEST_CASE("redact holds back an open PEM block at a pause", "[stream][redact]") 
 TEST_CASE("partial masks keep the provider prefix", "[stream][redact]") {
   test::FakeSecrets fake;
   const std::string secret = fake.github_classic();
-  auto scanner = open_stream({true, MaskStyle::partial});
+  auto scanner = open_stream(redact_options(MaskStyle::partial));
   std::vector<Finding> findings;
   std::string out;
   REQUIRE(scanner->feed("t " + secret + "\n", findings).ok());
@@ -266,4 +274,29 @@ TEST_CASE("memory stays bounded with decoding on endless lines", "[stream][decod
   }
   CHECK(most < 1024 * 1024);
   CHECK(findings.empty());
+}
+
+TEST_CASE("redact neither masks nor reports what the filter rejects", "[stream][redact]") {
+  test::FakeSecrets fake;
+  const std::string accepted = fake.github_classic();
+  const std::string secret = fake.github_classic();
+  const std::string encoded = test::base64("token: " + accepted);
+  const std::string text = "a " + accepted + "\nb " + secret + "\nc " + encoded + "\n";
+  StreamOptions options = redact_options(MaskStyle::full, 2);
+  int seen = 0;
+  options.filter = [&](Finding& finding) {
+    ++seen;
+    return finding.secret != accepted;
+  };
+  std::vector<Finding> findings;
+  auto scanner = open_stream(options);
+  REQUIRE(scanner->feed(text, findings).ok());
+  REQUIRE(scanner->finish(findings).ok());
+  std::string out;
+  scanner->release(scanner->releasable(false), out);
+  CHECK(seen == 3);  // the plain and the decoded sighting of the accepted secret, and the other
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].secret == secret);
+  CHECK(out ==
+        "a " + accepted + "\nb " + std::string(secret.size(), '*') + "\nc " + encoded + "\n");
 }
