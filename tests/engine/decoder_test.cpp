@@ -130,6 +130,34 @@ TEST_CASE("decoder: each encoding of a secret", "[decoder]") {
   }
 }
 
+TEST_CASE("decoder: every byte ends or continues a run at every block position", "[decoder]") {
+  // Two base64 runs around one byte, at offsets that put it in every lane of the 64-, 32- and
+  // 16-byte block scans and in the byte-by-byte tail: the runs stay apart exactly when the
+  // byte is outside the base64 alphabets ('%' and '\\' start nothing here: no hex, no escape).
+  const std::string first = base64("hello there, general!");  // 28 characters, no padding
+  const std::string second = base64("The quick brown fox!!");
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+  for (int byte = 0; byte < 256; ++byte) {
+    const char c = static_cast<char>(byte);
+    for (std::size_t offset = 0; offset < 80; offset += 7) {
+      const std::string data = std::string(offset, ' ') + first + c + second + "\n" +
+                               std::string(offset % 3 == 0 ? 70 : 0, ' ');
+      std::vector<DecodedSegment> segments;
+      decode_runs(data, segments);
+      INFO("byte " << byte << " offset " << offset);
+      if (alphabet.find(c) != std::string::npos) {
+        CHECK(segments.size() != 2);
+      } else {
+        REQUIRE(segments.size() == 2);
+        CHECK(segments[0].begin == offset);
+        CHECK(segments[0].text == "hello there, general!");
+        CHECK(segments[1].begin == offset + first.size() + 1);
+        CHECK(segments[1].text == "The quick brown fox!!");
+      }
+    }
+  }
+}
+
 TEST_CASE("decoder: binary and random runs are dropped", "[decoder]") {
   std::mt19937 random(5);
   std::string image = "\x89PNG\r\n";
