@@ -1,6 +1,7 @@
 // Feeds arbitrary bytes to the image reader as a tarball (docker save or OCI layout) and loads
 // every item it hands out: malformed archives, manifests and layers may fail items or the open
-// itself, with a message, but must never crash, hang or leak.
+// itself, with a message, but must never crash, hang or leak. Small chunks and one to three layer
+// readers (threads) so that chunked files and the readers' queues are exercised too.
 #include <unistd.h>
 
 #include <cstddef>
@@ -25,6 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.verify_digests = (size % 2) == 0;
   options.max_file_size = 1 << 20;
   options.max_nested_bytes = 8 << 20;
+  options.chunk_size = 4096;
+  options.chunk_overlap = 512;
+  options.layer_readers = 1 + static_cast<unsigned>(size % 3);
   auto source = leakhound::ImageSource::open(options);
   if (!source) {
     if (source.error().message.empty()) __builtin_trap();
