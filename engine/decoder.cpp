@@ -424,7 +424,12 @@ bool base64_head_binary(const char* run, std::size_t allowed) {
   const std::uint64_t never = classes & kLow;
   const std::uint64_t after_end = ((classes >> 2) & kLow) << 4 | 1;
   const std::uint64_t orphans = (classes >> 1) & after_end;
-  return static_cast<std::size_t>(std::popcount(never) + std::popcount(orphans & kLow)) > allowed;
+  // Counts of the 12 one-bit nibbles by one multiply each (no nibble sum exceeds 12, so no
+  // carries): std::popcount is a library call on baseline x86-64, 2% of a stream scan.
+  const auto nibble_count = [](std::uint64_t bits) {
+    return static_cast<std::size_t>((bits * kLow) >> 44 & 0xF);
+  };
+  return nibble_count(never) + nibble_count(orphans & kLow) > allowed;
 }
 
 // The size of a base64 run's decoding (a lone trailing character carries no byte).
