@@ -49,6 +49,12 @@ struct DecodedSegment {
 void decode_runs(std::string_view data, std::vector<DecodedSegment>& out,
                  const DecoderLimits& limits = {});
 
+// The block scan decode_runs uses: the widest the CPU has (64-byte AVX2 blocks where it has
+// AVX2) or the 16-byte SSE2 one. Both find the same segments; tests and benches compare them.
+// Process-wide; LEAKHOUND_DECODER_SSE2=1 in the environment starts with sse2.
+enum class DecoderPath : std::uint8_t { widest, sse2 };
+void set_decoder_path(DecoderPath path);
+
 // Whether at most `max_non_printable` of the bytes are outside printable ASCII, tab, CR, LF
 // and UTF-8 sequences.
 bool looks_like_text(std::string_view bytes, double max_non_printable);

@@ -158,6 +158,126 @@ TEST_CASE("decoder: every byte ends or continues a run at every block position",
   }
 }
 
+// Chooses the block scan for a scope and restores the widest when it ends.
+struct DecoderPathScope {
+  explicit DecoderPathScope(DecoderPath path) { set_decoder_path(path); }
+  ~DecoderPathScope() { set_decoder_path(DecoderPath::widest); }
+  DecoderPathScope(const DecoderPathScope&) = delete;
+  DecoderPathScope& operator=(const DecoderPathScope&) = delete;
+};
+
+std::vector<DecodedSegment> decode_with(DecoderPath path, std::string_view data) {
+  const DecoderPathScope scope(path);
+  std::vector<DecodedSegment> segments;
+  decode_runs(data, segments);
+  return segments;
+}
+
+// Many KiB of everything the block scans tell apart: runs of text, identifiers and random
+// characters in both base64 alphabets and hex, of every length up to a few blocks, percent
+// escapes, backslash escapes, and random bytes of all 256 values between them.
+std::string mixed_buffer(std::mt19937& random, std::size_t size) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+  const std::string words =
+      "the quick brown fox jumps over a lazy dog: host=db.internal user=admin ";
+  auto text = [&](std::size_t length) {
+    std::string out;
+    while (out.size() < length)
+      out += words[random() % words.size()];
+    return out;
+  };
+  std::string data;
+  while (data.size() < size) {
+    switch (random() % 9) {
+      case 0:
+        data += base64(text(random() % 120 + 1), random() % 2 == 0);
+        break;
+      case 1: {  // identifier-like or random alphabet characters, 1 to 200 of them
+        const std::size_t length = random() % 200 + 1;
+        const std::size_t letters = random() % 2 == 0 ? 52 : alphabet.size();
+        for (std::size_t i = 0; i < length; ++i)
+          data += alphabet[random() % letters];
+        break;
+      }
+      case 2: {
+        const std::string hex = random() % 2 == 0 ? "0123456789abcdef" : "0123456789ABCDEF";
+        const std::string plain = text(random() % 40 + 1);
+        for (const char c : plain) {
+          data += hex[static_cast<unsigned char>(c) >> 4];
+          data += hex[static_cast<unsigned char>(c) & 15];
+        }
+        break;
+      }
+      case 3:
+        for (std::size_t i = random() % 70; i > 0; --i)
+          data += "0123456789abcdef"[random() % 16];
+        break;
+      case 4:
+        data += "https://user:p%40ss%2Fw0rd@example.com/a%20b?q=" + text(random() % 20);
+        break;
+      case 5:
+        data += "\"line\\none \\u0041\\x42\\101 \\/path " + text(random() % 30) + "\"";
+        break;
+      case 6:
+        data += random() % 2 == 0 ? "100%" : "\\n\\\"";
+        break;
+      case 7:
+        for (std::size_t i = random() % 40; i > 0; --i)
+          data += static_cast<char>(random() & 0xFF);
+        break;
+      default:
+        data += std::string(random() % 70, random() % 2 == 0 ? ' ' : '=');
+        break;
+    }
+    data += " \n\t\"'"[random() % 5];
+  }
+  return data;
+}
+
+TEST_CASE("decoder: the SSE2 and the widest block scans find the same segments", "[decoder]") {
+  std::mt19937 random(9);
+  std::size_t compared = 0;
+  for (std::size_t size :
+       {std::size_t{64} * 1024, std::size_t{48} * 1024 + 13, std::size_t{96} * 1024 + 61}) {
+    const std::string data = mixed_buffer(random, size);
+    const std::vector<DecodedSegment> widest = decode_with(DecoderPath::widest, data);
+    const std::vector<DecodedSegment> sse2 = decode_with(DecoderPath::sse2, data);
+    INFO("size " << data.size());
+    REQUIRE(widest.size() < DecoderLimits{}.max_segments);  // no cut: the same set either way
+    REQUIRE(widest.size() == sse2.size());
+    for (std::size_t i = 0; i < widest.size(); ++i) {
+      INFO("segment " << i << " at " << widest[i].begin);
+      CHECK(widest[i].begin == sse2[i].begin);
+      CHECK(widest[i].end == sse2[i].end);
+      CHECK(widest[i].encoding == sse2[i].encoding);
+      CHECK(widest[i].text == sse2[i].text);
+    }
+    compared += widest.size();
+  }
+  CHECK(compared > 300);
+  // Runs of text ending at each byte around the 16- and 64-byte block edges, from one to
+  // three blocks long, with a byte outside the alphabets or the end of the buffer after them.
+  const std::string run =
+      base64(std::string(240, 'x').replace(0, 40, "a fairly long line of text"));
+  for (std::size_t length = 16; length <= 200; length += 23) {
+    for (std::size_t end = 248; end < 264; ++end) {
+      for (const bool at_end : {false, true}) {
+        std::string data(end - length, ' ');
+        data += run.substr(0, length);
+        if (!at_end) data += std::string(70, ' ');
+        INFO("length " << length << " end " << end << " at end " << at_end);
+        const std::vector<DecodedSegment> widest = decode_with(DecoderPath::widest, data);
+        const std::vector<DecodedSegment> sse2 = decode_with(DecoderPath::sse2, data);
+        REQUIRE(widest.size() == 1);
+        REQUIRE(sse2.size() == 1);
+        CHECK(widest[0].begin == end - length);
+        CHECK(widest[0].end == end);
+        CHECK(widest[0].text == sse2[0].text);
+      }
+    }
+  }
+}
+
 TEST_CASE("decoder: binary and random runs are dropped", "[decoder]") {
   std::mt19937 random(5);
   std::string image = "\x89PNG\r\n";
