@@ -26,26 +26,9 @@ CORPUS=""
 RUNS=5
 THREADS=1
 
-usage() {
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'
-}
-
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --binary)    BINARY=${2:?--binary needs a value}; shift 2 ;;
-        --binary=*)  BINARY=${1#*=}; shift ;;
-        --size-mb)   SIZE_MB=${2:?--size-mb needs a value}; shift 2 ;;
-        --size-mb=*) SIZE_MB=${1#*=}; shift ;;
-        --corpus)    CORPUS=${2:?--corpus needs a value}; shift 2 ;;
-        --corpus=*)  CORPUS=${1#*=}; shift ;;
-        --runs)      RUNS=${2:?--runs needs a value}; shift 2 ;;
-        --runs=*)    RUNS=${1#*=}; shift ;;
-        --threads)   THREADS=${2:?--threads needs a value}; shift 2 ;;
-        --threads=*) THREADS=${1#*=}; shift ;;
-        -h|--help)   usage; exit 0 ;;
-        *) echo "compare_decode.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
+parse_options compare_decode.sh "binary size-mb corpus runs threads" "$@"
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare_decode.sh: --runs must be a positive integer" >&2; exit 2; }
 [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || { echo "compare_decode.sh: --threads must be a positive integer" >&2; exit 2; }

@@ -13,3 +13,33 @@ best() {
   done
   echo "$best_time"
 }
+
+# parse_options SCRIPT_NAME "OPTION..." "$@": for each --OPTION VALUE or --OPTION=VALUE among the
+# arguments, sets the variable named after OPTION in capitals with '-' as '_' (--size-mb ->
+# SIZE_MB); -h/--help prints the comment block that opens the script (up to `set -euo`) and
+# exits 0; an unknown argument or a missing value exits 2.
+parse_options() {
+  local name=$1 options=" $2 " key value
+  shift 2
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      -h | --help)
+        sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+      --*=*) key=${1%%=*} value=${1#*=} && shift ;;
+      --*)
+        [[ $# -ge 2 ]] || { echo "$name: $1 needs a value" >&2; exit 2; }
+        key=$1 value=$2 && shift 2
+        ;;
+      *) key=$1 ;;
+    esac
+    if [[ "$key" != --* || "$options" != *" ${key#--} "* ]]; then
+      echo "$name: unknown argument: $key (try --help)" >&2
+      exit 2
+    fi
+    key=${key#--}
+    key=${key//-/_}
+    printf -v "${key^^}" '%s' "$value"
+  done
+}
