@@ -377,13 +377,6 @@ bool use_avx2() {
 
 constexpr std::size_t kNoRun = SIZE_MAX;  // no run starts in a block
 
-// What a run's characters hold: '+' or '/', '-' or '_', a character that is not a hex digit.
-struct RunClasses {
-  bool standard = false;
-  bool url_safe = false;
-  bool not_hex = false;
-};
-
 // Bit i: bits i .. i+15 of `window` are all set (16 run characters in a row start there).
 template <typename Mask>
 Mask sixteen_in_a_row(Mask window) {
@@ -490,7 +483,7 @@ class RunFinder {
     std::size_t position = 0;
     std::uint32_t previous = 0;  // the run characters of the last 16 bytes scanned
 #if defined(LEAKHOUND_DECODER_AVX2)
-    if (wide_) position = scan_wide(previous);
+    if (wide_) position = scan_wide(position, previous);
 #endif
 #if defined(__SSE2__)
     position = scan_blocks(position, previous);
@@ -533,15 +526,12 @@ class RunFinder {
 #endif
 
 #if defined(LEAKHOUND_DECODER_AVX2)
-  // 64 bytes at a time, always forward: a block is an event when 16 run characters start in
-  // it, or end the previous block and begin this one, or when it holds '%' or '\'. Runs are
-  // taken from the block's masks (on_wide_event), a run through a block's end when it ends.
-  __attribute__((target("avx2"))) std::size_t scan_wide(std::uint32_t& last_sixteen) {
+  // 64 bytes at a time: 16 run characters start in the block, or end it and begin the next.
+  __attribute__((target("avx2"))) std::size_t scan_wide(std::size_t position,
+                                                        std::uint32_t& last_sixteen) {
     const char* const data = data_.data();
     const std::size_t size = data_.size();
-    std::size_t position = 0;
     std::uint64_t previous = 0;
-    std::size_t long_begin = 0;  // where the run began when `previous` is all run characters
     while (position + 64 <= size) {
       const WideMasks low = classify_wide(data + position);
       const WideMasks high = classify_wide(data + position + 32);
@@ -557,92 +547,16 @@ class RunFinder {
         position += 64;
         continue;
       }
-      const std::size_t carried = !across ? kNoRun : before == 64 ? long_begin : position - before;
-      previous = on_wide_event(position, run, special, sixteen, carried, long_begin);
-      if (full()) return size;
-      position += 64;
-    }
-    // A run of 16 or more through the last block's end is taken whole here: the narrower
-    // scans start after it.
-    if (std::countl_one(previous) >= 16) {
-      position = std::max(position, alphabet_run(position - 1));
-      previous = 0;
+      const std::size_t start = across ? position - before
+                                : sixteen != 0
+                                    ? position + static_cast<std::size_t>(std::countr_zero(sixteen))
+                                    : kNoRun;
+      position = on_event(position, 64, run, special, start, previous);
     }
     last_sixteen = static_cast<std::uint32_t>(previous >> 48);
-    return full() ? size : position;
-  }
-
-  // The event block at `position`: its '%' and '\', then its runs of 16 or more that end in
-  // it: the one `carried` in from earlier blocks (kNoRun if none) and those starting at the
-  // bits of `sixteen`. Their extent and alphabet come from the block's masks; a run through
-  // the block's end is left to the next block. Returns the mask the next block takes as the
-  // previous one (all ones, with `long_begin`, when the run began before this block).
-  __attribute__((target("avx2"))) std::uint64_t on_wide_event(
-      std::size_t position, std::uint64_t run, std::uint64_t special, std::uint64_t sixteen,
-      std::size_t carried, std::size_t& long_begin) {
-    on_specials(position, special);
-    if (sixteen == 0 && carried == kNoRun) return run;
-    const WideRunMasks low = classify_run_wide(data_.data() + position);
-    const WideRunMasks high = classify_run_wide(data_.data() + position + 32);
-    const std::uint64_t standard = low.standard | std::uint64_t{high.standard} << 32;
-    const std::uint64_t url_safe = low.url_safe | std::uint64_t{high.url_safe} << 32;
-    const std::uint64_t not_hex = ~(low.hex | std::uint64_t{high.hex} << 32);
-    const auto classes_of = [&](std::uint64_t bits, RunClasses classes) {
-      classes.standard |= (standard & bits) != 0;
-      classes.url_safe |= (url_safe & bits) != 0;
-      classes.not_hex |= (not_hex & bits) != 0;
-      return classes;
-    };
-    if (carried != kNoRun) {
-      const auto length = static_cast<unsigned>(std::countr_one(run));
-      if (length == 64) {
-        long_begin = carried;
-        return run;
-      }
-      const std::uint64_t bits = (std::uint64_t{1} << length) - 1;
-      take_run(carried, position + length, classes_of(bits, classes_wide(carried, position)));
-      sixteen &= ~bits;
-    }
-    while (sixteen != 0) {
-      const auto begin = static_cast<unsigned>(std::countr_zero(sixteen));
-      const auto end = begin + static_cast<unsigned>(std::countr_one(run >> begin));
-      if (end == 64) {
-        long_begin = position + begin;
-        break;
-      }
-      const std::uint64_t below_end = (std::uint64_t{1} << end) - 1;
-      take_run(position + begin, position + end,
-               classes_of(below_end & ~((std::uint64_t{1} << begin) - 1), {}));
-      sixteen &= ~below_end;
-    }
-    return run;
-  }
-
-  // The alphabet classes of [begin, end), 32 bytes at a time (the bytes up to 31 past `end`
-  // are read, not counted: callers have a block after it).
-  __attribute__((target("avx2"))) RunClasses classes_wide(std::size_t begin, std::size_t end) {
-    RunClasses classes;
-    for (std::size_t at = begin; at < end; at += 32) {
-      const WideRunMasks masks = classify_run_wide(data_.data() + at);
-      const std::uint32_t in = end - at >= 32 ? ~0u : (1u << (end - at)) - 1;
-      classes.standard |= (masks.standard & in) != 0;
-      classes.url_safe |= (masks.url_safe & in) != 0;
-      classes.not_hex |= (~masks.hex & in) != 0;
-    }
-    return classes;
+    return position;
   }
 #endif
-
-  // The '%' and '\' of a block at `position` (bits of `special`): each starts a run of its
-  // kind unless an earlier one's run holds it.
-  template <typename Mask>
-  void on_specials(std::size_t position, Mask special) {
-    for (; special != 0; special &= special - 1) {
-      const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
-      if (data_[at] == '%' && at >= percent_done_) percent_run(at);
-      if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
-    }
-  }
 
   // A block of `width` bytes at `position` with a '%' or '\' (bits of `special`) or where 16
   // run characters start at `start` (kNoRun if not): examines those runs and returns where the
@@ -651,7 +565,11 @@ class RunFinder {
   template <typename Mask>
   std::size_t on_event(std::size_t position, std::size_t width, Mask run, Mask special,
                        std::size_t start, Mask& previous) {
-    on_specials(position, special);
+    for (; special != 0; special &= special - 1) {
+      const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
+      if (data_[at] == '%' && at >= percent_done_) percent_run(at);
+      if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
+    }
     if (full()) return data_.size();
     if (start == kNoRun) {
       previous = run;
@@ -683,9 +601,9 @@ class RunFinder {
     return position;
   }
 
-  // Where the run of the base64 alphabet at `position` ends; adds its characters' classes to
-  // `classes`.
-  std::size_t run_end(std::size_t position, RunClasses& classes) {
+  // Where the run of the base64 alphabet at `position` ends; adds the classes of its
+  // characters to `seen` (kStandard, kUrlSafe) and keeps in `all` those they all have (kHexDigit).
+  std::size_t run_end(std::size_t position, std::uint8_t& seen, std::uint8_t& all) {
     std::size_t end = position;
     std::uint32_t standard = 0;
     std::uint32_t url_safe = 0;
@@ -707,20 +625,15 @@ class RunFinder {
       ended = length < 16;
     }
 #endif
-    classes.standard |= standard != 0;
-    classes.url_safe |= url_safe != 0;
-    classes.not_hex |= not_hex != 0;
+    seen |= (standard ? kStandard : 0) | (url_safe ? kUrlSafe : 0);
+    if (not_hex) all &= static_cast<std::uint8_t>(~kHexDigit);
     if (ended) return end;
-    for (; end < data_.size() && in_run(data_[end]); ++end)
-      add_classes(data_[end], classes);
+    while (end < data_.size() && in_run(data_[end])) {
+      seen |= kClasses[static_cast<unsigned char>(data_[end])];
+      all &= kClasses[static_cast<unsigned char>(data_[end])];
+      ++end;
+    }
     return end;
-  }
-
-  static void add_classes(char c, RunClasses& classes) {
-    const std::uint8_t bits = kClasses[static_cast<unsigned char>(c)];
-    classes.standard |= (bits & kStandard) != 0;
-    classes.url_safe |= (bits & kUrlSafe) != 0;
-    classes.not_hex |= (bits & kHexDigit) == 0;
   }
 
 #if defined(LEAKHOUND_DECODER_AVX2)
@@ -742,23 +655,18 @@ class RunFinder {
   }
 #endif
 
-  // The run of the base64 alphabet through `position`, found byte by byte backwards and by
-  // vector masks forwards; returns where it ends, padding included.
+  // A run of the base64 alphabet through `position`: base64, base64url or hex.
   std::size_t alphabet_run(std::size_t position) {
     std::size_t begin = position;
     while (begin > run_done_ && in_run(data_[begin - 1]))
       --begin;
-    RunClasses classes;
-    for (std::size_t i = begin; i < position; ++i)
-      add_classes(data_[i], classes);
-    const std::size_t end = run_end(position, classes);
-    return take_run(begin, end, classes);
-  }
-
-  // The whole run [begin, end) of the base64 alphabet: hex, base64 or base64url, or nothing
-  // (too short or long, both alphabets, bytes that are not text). Returns where it ends,
-  // padding included.
-  std::size_t take_run(std::size_t begin, std::size_t end, RunClasses classes) {
+    std::uint8_t seen = 0;
+    std::uint8_t all = 0xFF;
+    for (std::size_t i = begin; i < position; ++i) {
+      seen |= kClasses[static_cast<unsigned char>(data_[i])];
+      all &= kClasses[static_cast<unsigned char>(data_[i])];
+    }
+    const std::size_t end = run_end(position, seen, all);
     run_done_ = end;
     const std::size_t length = end - begin;
     if (length > limits_.max_run) return end;
@@ -766,12 +674,12 @@ class RunFinder {
     while (padded_end < data_.size() && padded_end - end < 2 && data_[padded_end] == '=')
       ++padded_end;
     const std::string_view run = data_.substr(begin, length);
-    if (!classes.not_hex) {
+    if (all & kHexDigit) {
       if (length >= limits_.min_hex && length % 2 == 0 && hex_may_be_text(run))
         emit(begin, end, Encoding::hex, decode_hex(run, buffer_));
       return end;
     }
-    if (classes.standard && classes.url_safe) return end;  // paths and the like
+    if ((seen & kStandard) && (seen & kUrlSafe)) return end;  // paths and the like
     if (length < limits_.min_base64) return end;
     // Random bytes show in the first few: a run is decoded whole only if they pass.
     const std::size_t allowed =
@@ -780,7 +688,7 @@ class RunFinder {
     constexpr std::size_t kPrefix = 64;
     if (length > kPrefix && surely_binary(decode_base64(run.substr(0, kPrefix), buffer_), allowed))
       return padded_end;
-    emit(begin, padded_end, classes.url_safe ? Encoding::base64url : Encoding::base64,
+    emit(begin, padded_end, (seen & kUrlSafe) ? Encoding::base64url : Encoding::base64,
          decode_base64(run, buffer_));
     return padded_end;
   }
@@ -869,7 +777,7 @@ class RunFinder {
   std::size_t first_;
   std::size_t emitted_ = 0;
   std::string& buffer_;
-  bool wide_;  // the AVX2 block scan
+  bool wide_;  // the AVX2 block scan and run extent
   // Each kind of run is examined once: these are the ends of the last run of each kind.
   std::size_t run_done_ = 0;
   std::size_t percent_done_ = 0;
