@@ -1,5 +1,7 @@
 #include "cli/image_command.h"
 
+#include <algorithm>
+
 #include "cli/exit_codes.h"
 #include "cli/scan_setup.h"
 #include "engine/pipeline.h"
@@ -63,6 +65,7 @@ int run_image_command(const ImageCommandOptions& options) {
     return kExitError;
   }
   ScanSetup& scan = setup.value();
+  image.layer_readers = effective_threads(scan.pipeline.threads);  // one layer per thread
   auto source = ImageSource::open(image);
   if (!source) {
     print_problem("leakhound", source.error().message);
@@ -76,6 +79,11 @@ int run_image_command(const ImageCommandOptions& options) {
   CollectingReporter collected;
   Summary summary = run_pipeline(*source.value(), *scan.database, collected, scan.pipeline);
   source.value()->finalize(collected.findings);
+  // Copies of a large (chunked) file are scanned at each place but reported once, at the first.
+  summary.findings = collected.findings.size();
+  summary.honeytokens = static_cast<std::uint64_t>(
+      std::count_if(collected.findings.begin(), collected.findings.end(),
+                    [](const Finding& finding) { return finding.honeytoken.has_value(); }));
   RunInfo run{"image", {options.path}, &scan.database->rules(), scan.common.show_secrets};
   return report_collected(scan, *output.value(), run, summary, collected.findings,
                           source.value()->notes());

@@ -213,7 +213,8 @@ std::string mixed_buffer(std::mt19937& random, std::size_t size) {
           data += "0123456789abcdef"[random() % 16];
         break;
       case 4:
-        data += "https://user:p%40ss%2Fw0rd@example.com/a%20b?q=" + text(random() % 20);
+        data += "https://user:" + std::string("p%40ss%2Fw0rd") +
+                "@example.com/a%20b?q=" + text(random() % 20);
         break;
       case 5:
         data += "\"line\\none \\u0041\\x42\\101 \\/path " + text(random() % 30) + "\"";

@@ -98,7 +98,7 @@ std::string test_token(FakeSecrets& secrets) {
 TEST_CASE("image: the same findings for every chunk size reader count and thread count",
           "[image]") {
   auto database = leakhound::test::build_database(
-      {leakhound::test::make_rule("test-token", "tok_[0-9a-f]{32}")});
+      {leakhound::test::make_rule("test-rule", "tok_[0-9a-f]{32}")});
   TempDir temp;
   FakeSecrets secrets(77);
   // Layer 1: a 60 KB log with a token every 997 bytes or so (many straddle 4 KiB chunk
