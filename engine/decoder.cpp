@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <tuple>
 
 #include "engine/overlaps.h"
 
@@ -490,9 +491,13 @@ class RunFinder {
 #endif
     while (position < size && !full())
       position = examine_block(position, size);
-    std::stable_sort(
-        out_.begin() + static_cast<std::ptrdiff_t>(first_), out_.end(),
-        [](const DecodedSegment& a, const DecodedSegment& b) { return a.begin < b.begin; });
+    std::stable_sort(out_.begin() + static_cast<std::ptrdiff_t>(first_), out_.end(),
+                     [](const DecodedSegment& a, const DecodedSegment& b) {
+                       // A total order: the block scans may find runs that start together in either
+                       // order.
+                       return std::tie(a.begin, a.end, a.encoding) <
+                              std::tie(b.begin, b.end, b.encoding);
+                     });
   }
 
  private:
@@ -588,10 +593,14 @@ class RunFinder {
     std::size_t position = from;
     while (position < to && !full()) {
       const char c = data_[position];
+      // After a '%' or '\' run, go on from the next byte as the block scans do (the done
+      // marks skip what was examined): an escaped string may hold a '%' or a base64 run.
       if (c == '%' && position >= percent_done_) {
-        position = std::max(position + 1, percent_run(position));
+        percent_run(position);
+        ++position;
       } else if (c == '\\' && position >= escape_done_) {
-        position = std::max(position + 1, escape_run(position));
+        escape_run(position);
+        ++position;
       } else if (in_run(c) && position >= run_done_) {
         position = alphabet_run(position);
       } else {

@@ -1,5 +1,6 @@
 // libFuzzer target over the decoder: every segment lies inside the input, in order, is text,
-// and is no longer than its run; at most max_segments come out.
+// and is no longer than its run; at most max_segments come out; and the SSE2 block scan finds
+// the same segments as the widest one (when none were cut by max_segments).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -22,6 +23,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (segment.text.size() > segment.end - segment.begin) std::abort();
     if (!leakhound::looks_like_text(segment.text, limits.max_non_printable)) std::abort();
     previous_begin = segment.begin;
+  }
+  if (segments.size() < limits.max_segments) {
+    std::vector<leakhound::DecodedSegment> narrow;
+    leakhound::set_decoder_path(leakhound::DecoderPath::sse2);
+    leakhound::decode_runs(input, narrow, limits);
+    leakhound::set_decoder_path(leakhound::DecoderPath::widest);
+    if (narrow.size() != segments.size()) std::abort();
+    for (std::size_t i = 0; i < narrow.size(); ++i)
+      if (narrow[i].begin != segments[i].begin || narrow[i].end != segments[i].end ||
+          narrow[i].encoding != segments[i].encoding || narrow[i].text != segments[i].text)
+        std::abort();
   }
   return 0;
 }
