@@ -1,6 +1,7 @@
 #include "cli/image_command.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "cli/exit_codes.h"
 #include "cli/scan_setup.h"
@@ -76,9 +77,16 @@ int run_image_command(const ImageCommandOptions& options) {
     print_problem("leakhound", output.error().message);
     return kExitError;
   }
+  // Identical content is scanned once, at whichever place a layer reader reaches first; only
+  // finalize() knows the first place in image order. So the gate (allowlisted paths, baseline)
+  // judges findings after it, where the result does not depend on the thread count.
+  const std::function<bool(const Finding&)> keep = std::move(scan.pipeline.keep);
+  scan.pipeline.keep = nullptr;
   CollectingReporter collected;
   Summary summary = run_pipeline(*source.value(), *scan.database, collected, scan.pipeline);
   source.value()->finalize(collected.findings);
+  if (keep)
+    std::erase_if(collected.findings, [&](const Finding& finding) { return !keep(finding); });
   // Copies of a large (chunked) file are scanned at each place but reported once, at the first.
   summary.findings = collected.findings.size();
   summary.honeytokens = static_cast<std::uint64_t>(

@@ -354,3 +354,36 @@ TEST_CASE("image scans pass through the gate: baseline and configuration", "[ci]
     CHECK(findings_of(configured) == expected);
   }
 }
+
+TEST_CASE("regression: an image's allowlist judges content at its first place for any thread count",
+          "[ci][cli][image]") {
+  // The same bytes in an allowlisted place of a later layer: the layer readers may scan that
+  // copy first, and the gate used to judge the copy it saw, so the secret vanished with more
+  // threads. It is judged at its first place in image order, after the scan.
+  TempDir dir;
+  FakeSecrets fake(91);
+  const std::string secret = "TOKEN=" + fake.github_classic() + "\n";
+  // Enough in the base layer before the secret that the top layer's reader is done first.
+  for (int i = 0; i < 3000; ++i)
+    dir.write("base/filler/f" + std::to_string(i) + ".txt",
+              std::string(2000, static_cast<char>('a' + i % 26)) + "\n");
+  dir.write("base/z/.env", secret);
+  dir.write("top/tests/fake.env", secret);
+  auto built =
+      run_shell("python3 " +
+                shell_quote(std::string(LEAKHOUND_SOURCE_DIR) + "/corpus/make_image_fixtures.py") +
+                " --from-dirs " + shell_quote((dir.path() / "image").string()) + " app " +
+                shell_quote((dir.path() / "base").string()) + " " +
+                shell_quote((dir.path() / "top").string()));
+  INFO(built.err);
+  REQUIRE(built.exit_code == 0);
+  dir.write("config.toml", "[allowlist]\npaths = [\"tests/**\"]\n");
+  for (const char* threads : {"1", "2", "4"}) {
+    INFO("threads " << threads);
+    auto result =
+        run_leakhound({"image", (dir.path() / "image").string(), "--config",
+                       (dir.path() / "config.toml").string(), "--threads", threads, "-f", "json"});
+    CHECK(result.exit_code == 1);
+    CHECK(findings_of(result) == std::multiset<std::string>{"github-classic-pat z/.env"});
+  }
+}
