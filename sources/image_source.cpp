@@ -252,6 +252,12 @@ class TarStore : public ImageStore {
     while (true) {
       int status = archive_read_next_header(handle.get(), &entry);
       if (status == ARCHIVE_EOF) break;
+      if (status == ARCHIVE_RETRY) {  // a damaged header: libarchive resyncs to the next one
+        if (problems.empty() || problems.back().rfind("damaged entry header", 0) != 0)
+          problems.push_back("damaged entry header after " + std::to_string(names_.size()) +
+                             " entries: " + error_of(handle.get()));
+        continue;
+      }
       if (status < ARCHIVE_WARN) {
         if (names_.empty())
           return make_error(path_ + ": not a readable tarball: " + error_of(handle.get()));
@@ -865,6 +871,16 @@ class LayerReader {
     }
     const std::string where =
         top.stream ? name_ : entry_name(top.prefix.substr(0, top.prefix.size() - 2));
+    if (status == ARCHIVE_RETRY) {
+      // A damaged header (bad checksum): libarchive goes on block by block to the next header
+      // it can read, and what lies between (the entry's data) is lost. Said once per stretch.
+      if (resyncing_) return {};
+      resyncing_ = true;
+      return problem(failed_item(where, "damaged entry header after '" + last_path_ +
+                                            "': " + archive_error(handle) +
+                                            "; skipped to the next readable entry"));
+    }
+    resyncing_ = false;
     if (status < ARCHIVE_WARN) {
       auto item = failed_item(where, "truncated or corrupt archive: " + archive_error(handle) +
                                          "; the rest of it is not scanned");
@@ -876,6 +892,7 @@ class LayerReader {
     std::string path = normalize_path(raw_name ? raw_name : "", escapes);
     if (path.empty() && !escapes) return {};  // the root directory
     const std::string display = top.prefix + path;
+    last_path_ = display;
     if (escapes) {
       return problem(
           failed_item(entry_name(top.prefix + (raw_name ? raw_name : "")),
@@ -1171,6 +1188,8 @@ class LayerReader {
   std::deque<Produced> pending_;
   std::uint64_t nested_root_size_ = 0;
   std::uint64_t nested_expanded_ = 0;
+  std::string last_path_ = "(start)";  // the last entry read, to place a damaged header
+  bool resyncing_ = false;             // past a damaged header, not yet at a good one
 };
 
 }  // namespace
@@ -1307,6 +1326,7 @@ class ImageSource::Impl {
   // that readers x queues stays small. Items larger than this (a chunk) go alone.
   static constexpr std::uint64_t kQueueBytes = 8ull << 20;
   static constexpr std::size_t kQueueItems = 1024;
+  static constexpr std::size_t kQueueProblems = 1024;
 
   // A chunked file's place is scanned only when no whole copy of it (scanned first) nor an
   // earlier chunked copy exists.
@@ -1345,8 +1365,16 @@ class ImageSource::Impl {
   std::unique_ptr<WorkItem> next_inline() {
     while (true) {
       if (inline_reader_) {
-        if (Produced produced = inline_reader_->next(); produced.item)
-          return std::move(produced.item);
+        Produced produced;
+        try {
+          produced = inline_reader_->next();
+        } catch (const std::exception& error) {  // as the reader threads do: the layer fails
+          const LayerStep& step = layer_steps_[next_layer_ - 1];
+          inline_reader_.reset();
+          return failed_item(layer_name(images_, step.image, step.layer),
+                             std::string("cannot read the layer: ") + error.what());
+        }
+        if (produced.item) return std::move(produced.item);
         inline_reader_.reset();
       }
       if (next_layer_ == layer_steps_.size()) return nullptr;
@@ -1388,6 +1416,10 @@ class ImageSource::Impl {
           break;
         }
         if (produced.problem) {
+          // Problems of a later layer wait for its turn: bounded too (a layer of a million
+          // links would otherwise queue a million messages).
+          changed_.wait(lock, [&] { return stopping_ || queue.problems.size() < kQueueProblems; });
+          if (stopping_) return;
           queue.problems.push_back(std::move(produced));
         } else {
           changed_.wait(lock, [&] {

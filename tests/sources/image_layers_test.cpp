@@ -252,3 +252,41 @@ TEST_CASE("image: a honeytoken planted in a layer is a sighting in json and sari
   auto plain = run_leakhound({"image", image, "-f", "json"}, temp.path());
   CHECK(plain.exit_code == 1);
 }
+
+TEST_CASE("image: a damaged entry header in a layer is reported and the rest is scanned",
+          "[image]") {
+  TempDir temp;
+  FakeSecrets secrets(31);
+  const std::string lost = secrets.github_classic();
+  const std::string kept = secrets.github_classic();
+  temp.write("layer/a.txt", "nothing here\n");
+  temp.write("layer/b.txt", "TOKEN=" + lost + "\n" + std::string(3000, '#') + "\n");
+  temp.write("layer/c.txt", "TOKEN=" + kept + "\n");
+  const std::string image = build_image(temp, "damaged", {"layer"}, "none");
+  // Flip a byte of b.txt's header checksum in the (uncompressed) layer blob.
+  auto flipped = run_shell(
+      "python3 -c \"import pathlib,sys\n"
+      "for blob in pathlib.Path(sys.argv[1]).glob('blobs/sha256/*'):\n"
+      "    data = bytearray(blob.read_bytes())\n"
+      "    at = data.find(b'b.txt\\\\0')\n"
+      "    if at < 0 or at % 512: continue\n"
+      "    data[at + 148] ^= 1\n"
+      "    blob.write_bytes(bytes(data))\n"
+      "    print('flipped')\" " +
+      shell_quote(image));
+  INFO(flipped.err);
+  REQUIRE(flipped.out == "flipped\n");
+  for (const char* threads : {"1", "2"}) {
+    INFO("threads " << threads);
+    auto result = run_leakhound(
+        {"image", image, "--no-config", "-f", "json", "--show-secrets", "--threads", threads});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("damaged entry header after 'a.txt'") != std::string::npos);
+    const auto report = nlohmann::json::parse(result.out);
+    CHECK(report["summary"]["partial"] == true);
+    CHECK(report["summary"]["errors"].get<int>() >= 1);
+    REQUIRE(report["findings"].size() == 1);
+    CHECK(report["findings"][0]["secret"] == kept);
+    CHECK(report["findings"][0]["path"] == "c.txt");
+  }
+}
