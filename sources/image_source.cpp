@@ -1010,8 +1010,11 @@ class LayerReader {
     if (nested) nested_expanded_ += got;
     if (got > limit) return over_limit(display, nested);
     if (archive_inside) {
-      if (open_nested(std::move(bytes), display)) return {};
-      return problem(failed_item(entry_name(display), "not a readable archive; not scanned"));
+      if (open_nested(bytes, display)) return {};
+      // Named like an archive but not one (or a damaged one): text is scanned as a file, so a
+      // name cannot hide content; anything else is an error.
+      if (got > chunk_size_ || looks_binary(bytes.view()))
+        return problem(failed_item(entry_name(display), "not a readable archive; not scanned"));
     }
     if (got <= chunk_size_) {
       Location location{next_sequence(), image_, layer_, display};
@@ -1151,7 +1154,8 @@ class LayerReader {
            " bytes in all; the rest of it is not scanned";
   }
 
-  bool open_nested(Buffer bytes, const std::string& display) {
+  // Opens `bytes` as an archive inside the top one; leaves them to the caller when they are not.
+  bool open_nested(Buffer& bytes, const std::string& display) {
     OpenArchive& top = archives_.back();
     OpenArchive nested;
     nested.bytes = std::make_shared<Buffer>(std::move(bytes));
@@ -1163,6 +1167,8 @@ class LayerReader {
     archive_read_support_format_zip(nested.handle.get());
     if (archive_read_open_memory(nested.handle.get(), nested.bytes->view().data(),
                                  nested.bytes->size()) != ARCHIVE_OK) {
+      nested.handle.reset();
+      bytes = std::move(*nested.bytes);
       return false;
     }
     if (top.stream) {

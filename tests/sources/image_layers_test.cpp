@@ -290,3 +290,20 @@ TEST_CASE("image: a damaged entry header in a layer is reported and the rest is 
     CHECK(report["findings"][0]["path"] == "c.txt");
   }
 }
+
+TEST_CASE("image: a text file named like an archive is scanned as a file", "[image]") {
+  TempDir temp;
+  FakeSecrets secrets(32);
+  const std::string token = secrets.github_classic();
+  temp.write("layer/backup.tar", "not a tarball\nTOKEN=" + token + "\n");
+  temp.write("layer/broken.zip",
+             std::string("PK\x03\x04\x00\xff\x00\x01", 8) + std::string(64, '\0'));
+  const std::string image = build_image(temp, "misnamed", {"layer"});
+  auto result = run_leakhound({"image", image, "--no-config", "-f", "json", "--show-secrets"});
+  CHECK(result.exit_code == 2);  // the binary non-archive cannot be read
+  CHECK(result.err.find("broken.zip: ") != std::string::npos);
+  const auto report = nlohmann::json::parse(result.out);
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["secret"] == token);
+  CHECK(report["findings"][0]["path"] == "backup.tar");
+}
