@@ -33,13 +33,7 @@ parse_options compare_decode.sh "binary size-mb corpus runs threads" "$@"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare_decode.sh: --runs must be a positive integer" >&2; exit 2; }
 [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || { echo "compare_decode.sh: --threads must be a positive integer" >&2; exit 2; }
 [[ "$SIZE_MB" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "compare_decode.sh: --size-mb must be a number" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "compare_decode.sh: python3 is required" >&2; exit 2; }
-if [[ ! -x "$BINARY" ]]; then
-    echo "compare_decode.sh: leakhound binary not found or not executable: $BINARY" >&2
-    echo "  build the release binary first, or pass --binary PATH" >&2
-    exit 2
-fi
-BINARY=$(cd "$(dirname "$BINARY")" && pwd)/$(basename "$BINARY")
+require_binary compare_decode.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakhound-decode-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

@@ -23,6 +23,8 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 
 BINARY="$REPO_ROOT/build/release/leakhound"
@@ -55,15 +57,8 @@ done
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "compare_dir.sh: --runs must be a positive integer" >&2; exit 2; }
 [[ "$SIZE_MB" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "compare_dir.sh: --size-mb must be a number" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "compare_dir.sh: python3 is required" >&2; exit 2; }
 
-if [[ ! -x "$BINARY" ]]; then
-    echo "compare_dir.sh: leakhound binary not found or not executable: $BINARY" >&2
-    echo "  build the release binary first, or pass --binary PATH" >&2
-    exit 2
-fi
-# Absolute path, so that the measured commands do not depend on the cwd.
-BINARY=$(cd "$(dirname "$BINARY")" && pwd)/$(basename "$BINARY")
+require_binary compare_dir.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakhound-bench.XXXXXX")
 cleanup() {

@@ -43,3 +43,16 @@ parse_options() {
     printf -v "${key^^}" '%s' "$value"
   done
 }
+
+# require_binary SCRIPT_NAME: exits 2 unless $BINARY is an executable leakhound binary, and
+# makes it absolute, so that the measured commands do not depend on the working directory.
+# Also checks that python3 (used for timing) is there.
+require_binary() {
+  command -v python3 >/dev/null || { echo "$1: python3 is required" >&2; exit 2; }
+  if [[ ! -x "$BINARY" ]]; then
+    echo "$1: leakhound binary not found or not executable: $BINARY" >&2
+    echo "  build the release binary first, or pass --binary PATH" >&2
+    exit 2
+  fi
+  BINARY=$(cd "$(dirname "$BINARY")" && pwd)/$(basename "$BINARY")
+}
