@@ -78,6 +78,8 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
                    "is confirmed")
       ->type_name("FILE");
   add_stream_config_options(*command, options.config, options.no_config);
+  command->get_option("--output")
+      ->description("Write the masked copy to FILE instead of stdout (findings: --report)");
   command->footer(
       "Only secrets change: every other byte, including invalid UTF-8 and binary data, is "
       "copied as it is. Output is flushed at line boundaries whenever the input pauses. "
