@@ -306,7 +306,14 @@ void StreamScanner::trim_window() {
   if (decoding()) keep_from = std::min(keep_from, decoded_until_);
   if (keep_from < window_base_ + kTrimSlack) return;
   const std::size_t cut = static_cast<std::size_t>(keep_from - window_base_);
-  lines_before_window_ += count_newlines(window_.data(), window_.data() + cut);
+  if (decoding()) {
+    // The decoder counted the lines up to decoded_until_: count back from there (a short
+    // stretch) rather than over everything that goes.
+    const char* decoded = window_.data() + (decoded_until_ - window_base_);
+    lines_before_window_ = lines_before_decoded_ - count_newlines(window_.data() + cut, decoded);
+  } else {
+    lines_before_window_ += count_newlines(window_.data(), window_.data() + cut);
+  }
   window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(cut));
   window_base_ = keep_from;
 }

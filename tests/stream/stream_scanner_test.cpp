@@ -300,3 +300,24 @@ TEST_CASE("redact neither masks nor reports what the filter rejects", "[stream][
   CHECK(out ==
         "a " + accepted + "\nb " + std::string(secret.size(), '*') + "\nc " + encoded + "\n");
 }
+
+TEST_CASE("line numbers stay right after the window is trimmed with decoding on",
+          "[stream][decoder]") {
+  test::FakeSecrets fake;
+  std::string text;
+  for (int i = 1; i <= 30000; ++i)
+    text += "log line " + std::to_string(i) + "\n";  // ~430 KB: the window is trimmed
+  const std::string plain = fake.github_classic();
+  const std::string encoded = fake.github_classic();
+  text += "plain " + plain + "\nblob " + test::base64("token: " + encoded) + "\n";
+  StreamOptions decoding;
+  decoding.max_decode_depth = 2;
+  for (std::size_t read_size : {4096, 65536}) {
+    auto findings = scan_in_pieces(text, read_size, decoding);
+    REQUIRE(findings.size() == 2);
+    CHECK(findings[0].secret == plain);
+    CHECK(findings[0].line == 30001);
+    CHECK(findings[1].secret == encoded);
+    CHECK(findings[1].line == 30002);
+  }
+}
