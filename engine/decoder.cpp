@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "engine/overlaps.h"
+#include "engine/text.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -892,24 +893,16 @@ std::size_t line_start_of(std::string_view data, std::size_t position) {
   return newline == std::string_view::npos ? 0 : newline + 1;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // The key a run is the value of: `key: RUN`, `"key": "RUN"`, `key=RUN`; empty otherwise.
 std::string assigned_key(std::string_view data, std::size_t run_begin) {
   std::string_view before =
       data.substr(line_start_of(data, run_begin), run_begin - line_start_of(data, run_begin));
-  before = trim(before);
+  before = trim_blanks(before);
   if (!before.empty() && (before.back() == '"' || before.back() == '\'')) before.remove_suffix(1);
-  before = trim(before);
+  before = trim_blanks(before);
   if (before.empty() || (before.back() != ':' && before.back() != '=')) return {};
   before.remove_suffix(1);
-  before = trim(before);
+  before = trim_blanks(before);
   if (!before.empty() && (before.back() == '"' || before.back() == '\'')) before.remove_suffix(1);
   std::size_t begin = before.size();
   while (begin > 0 &&
@@ -935,13 +928,13 @@ std::string kubernetes_secret_name(std::string_view data, std::size_t position) 
     std::size_t line_end = document.find('\n', line_begin);
     if (line_end == std::string_view::npos) line_end = document.size();
     const std::string_view line = document.substr(line_begin, line_end - line_begin);
-    const std::string_view content = trim(line);
+    const std::string_view content = trim_blanks(line);
     const bool indented = !line.empty() && (line.front() == ' ' || line.front() == '\t');
     if (!indented) {
       in_metadata = content == "metadata:";
       if (content == "kind: Secret" || content == "kind: \"Secret\"") secret = true;
     } else if (in_metadata && name.empty() && content.starts_with("name:")) {
-      std::string_view value = trim(content.substr(5));
+      std::string_view value = trim_blanks(content.substr(5));
       if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
         value.remove_prefix(1);
         value.remove_suffix(1);

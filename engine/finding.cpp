@@ -4,7 +4,7 @@
 
 #include "engine/hashing.h"
 #include "engine/inline_allow.h"
-#include "engine/line_count.h"
+#include "engine/text.h"
 
 namespace leakhound {
 namespace {

@@ -8,8 +8,8 @@
 #include <new>
 
 #include "engine/decoder.h"
-#include "engine/line_count.h"
 #include "engine/overlaps.h"
+#include "engine/text.h"
 
 namespace leakhound {
 namespace {

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "engine/hashing.h"
+#include "engine/text.h"
 #include "honeytokens/mint.h"
 
 namespace leakhound {
@@ -25,14 +26,6 @@ constexpr std::string_view kFileComment =
     "# leakhound honeytoken registry: one [[honeytokens]] table per planted decoy.\n"
     "# Values are kept only as SHA-256 unless minted with --store-value. See "
     "docs/honeytokens.md.\n";
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-    text.remove_suffix(1);
-  return text;
-}
 
 bool is_sha256_hex(std::string_view text) {
   return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -147,7 +140,7 @@ HoneytokenRegistry HoneytokenRegistry::parse(std::string_view text, std::string_
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(position, end - position);
     ++line_number;
-    if (trim(line) == kHeader) pieces.push_back({line_number, ""});
+    if (trim_blanks(line) == kHeader) pieces.push_back({line_number, ""});
     pieces.back().text.append(line).push_back('\n');
     position = end + 1;
   }

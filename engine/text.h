@@ -1,8 +1,8 @@
-// Counting line breaks at memory speed: line numbers of findings and of streams need it over
-// every byte, and a memchr per line (or a scalar count) costs more than the regex stage on logs.
+// Small text helpers shared across components.
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -10,6 +10,8 @@
 
 namespace leakhound {
 
+// Counting line breaks at memory speed: line numbers of findings and of streams need it over
+// every byte, and a memchr per line (or a scalar count) costs more than the regex stage on logs.
 inline std::uint64_t count_newlines(const char* begin, const char* end) {
   std::uint64_t count = 0;
 #if defined(__SSE2__)
@@ -30,6 +32,15 @@ inline std::uint64_t count_newlines(const char* begin, const char* end) {
   for (; begin < end; ++begin)
     count += *begin == '\n' ? 1 : 0;
   return count;
+}
+
+// `text` without leading spaces and tabs, and without trailing spaces, tabs and CRs.
+inline std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace leakhound
