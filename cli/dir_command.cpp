@@ -33,12 +33,7 @@ void add_dir_command(CLI::App& app, DirOptions& options) {
                     "Follow symbolic links (each directory is still visited once)");
   command->add_flag("--scan-binary", options.scan_binary,
                     "Scan files that look binary (NUL bytes in their first 8 KiB)");
-  command
-      ->add_option("--config", options.config,
-                   "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
-                   "(default: .leakhound.toml, else .gitleaks.toml, in the first PATH)")
-      ->type_name("FILE");
-  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml and .gitleaks.toml");
+  add_config_options(*command, options.config, options.no_config, "the first PATH");
 }
 
 int run_dir_command(const DirOptions& options) {

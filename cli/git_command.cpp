@@ -99,12 +99,7 @@ void add_git_command(CLI::App& app, GitCommandOptions& options) {
       ->add_option("--cache", options.cache,
                    "Remember blobs scanned clean in DIR, so a re-audit scans only new blobs")
       ->type_name("DIR");
-  command
-      ->add_option("--config", options.config,
-                   "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
-                   "(default: .leakhound.toml, else .gitleaks.toml, in REPO)")
-      ->type_name("FILE");
-  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml and .gitleaks.toml");
+  add_config_options(*command, options.config, options.no_config, "REPO");
   command
       ->add_option("--progress", options.progress,
                    "Progress on stderr: auto (when it is a terminal), always, never")

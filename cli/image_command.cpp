@@ -37,12 +37,7 @@ void add_image_command(CLI::App& app, ImageCommandOptions& options) {
       ->add_option("--max-file-size", options.max_file_size,
                    "Skip (and report) files larger than SIZE (default 256M)")
       ->type_name("SIZE");
-  command
-      ->add_option("--config", options.config,
-                   "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
-                   "(default: .leakhound.toml, else .gitleaks.toml, in the current directory)")
-      ->type_name("FILE");
-  command->add_flag("--no-config", options.no_config, "Ignore .leakhound.toml and .gitleaks.toml");
+  add_config_options(*command, options.config, options.no_config, "the current directory");
 }
 
 int run_image_command(const ImageCommandOptions& options) {

@@ -77,7 +77,7 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
                    "Also write the findings to FILE as JSON lines (secrets masked), each as it "
                    "is confirmed")
       ->type_name("FILE");
-  add_stream_config_options(*command, options.config, options.no_config);
+  add_config_options(*command, options.config, options.no_config, "the current directory");
   command->get_option("--output")
       ->description("Write the masked copy to FILE instead of stdout (findings: --report)");
   command->footer(

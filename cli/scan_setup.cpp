@@ -4,6 +4,17 @@
 
 namespace leakhound {
 
+void add_config_options(CLI::App& command, std::string& config, bool& no_config,
+                        const std::string& root) {
+  command
+      .add_option("--config", config,
+                  "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
+                  "(default: .leakhound.toml, else .gitleaks.toml, in " +
+                      root + ")")
+      ->type_name("FILE");
+  command.add_flag("--no-config", no_config, "Ignore .leakhound.toml and .gitleaks.toml");
+}
+
 Result<ScanSetup> prepare_scan(const CommonOptions& options, const std::string& config_file,
                                bool no_config, const std::filesystem::path& root) {
   ScanSetup setup;

@@ -20,6 +20,11 @@
 
 namespace leakhound {
 
+// --config FILE and --no-config; `root` says in the help where the configuration is looked for
+// ("the first PATH", "REPO", "the current directory").
+void add_config_options(CLI::App& command, std::string& config, bool& no_config,
+                        const std::string& root);
+
 struct ScanSetup {
   CommonOptions common;  // the command line with the project configuration applied
   ProjectConfig config;

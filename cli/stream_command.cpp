@@ -290,16 +290,7 @@ void add_stream_command(CLI::App& app, StreamCommandOptions& options) {
   command->add_flag("--json-lines", options.json_lines,
                     "Each line is a JSON record: scan its string values, report the field path "
                     "and the record's timestamp (default: when the first line is a JSON object)");
-  add_stream_config_options(*command, options.config, options.no_config);
-}
-
-void add_stream_config_options(CLI::App& command, std::string& config, bool& no_config) {
-  command
-      .add_option("--config", config,
-                  "Project configuration: .leakhound.toml, or a gitleaks/Betterleaks TOML "
-                  "(default: .leakhound.toml, else .gitleaks.toml, in the current directory)")
-      ->type_name("FILE");
-  command.add_flag("--no-config", no_config, "Ignore .leakhound.toml and .gitleaks.toml");
+  add_config_options(*command, options.config, options.no_config, "the current directory");
 }
 
 int run_stream_command(const StreamCommandOptions& options) {

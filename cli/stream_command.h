@@ -31,9 +31,6 @@ struct RedactOptions {
   bool no_config = false;
 };
 
-// --config and --no-config of the stream commands (the current directory is their root).
-void add_stream_config_options(CLI::App& command, std::string& config, bool& no_config);
-
 void add_stream_command(CLI::App& app, StreamCommandOptions& options);
 void add_redact_command(CLI::App& app, RedactOptions& options);
 int run_stream_command(const StreamCommandOptions& options);
