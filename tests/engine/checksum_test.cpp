@@ -91,23 +91,8 @@ TEST_CASE("checksum names parse and unknown ones are rejected by the loader", "[
   CHECK(parse_checksum("none") == Checksum::none);
   CHECK_FALSE(parse_checksum("crc64").has_value());
   CHECK(to_string(Checksum::github_crc32) == "github-crc32");
-  const std::string rule = R"([[rules]]
-id = "demo"
-name = "Demo"
-description = "A demo."
-regex = '''demo_[a-z]{8}'''
-checksum = CHECKSUM
-severity = "high"
-confidence = "medium"
-tags = []
-references = []
-examples = []
-negative_examples = []
-)";
-  auto with = [&](const std::string& value) {
-    std::string text = rule;
-    text.replace(text.find("CHECKSUM"), 8, value);
-    return parse_rules(text, "demo.toml");
+  auto with = [](const std::string& value) {
+    return parse_rules(test::demo_rule_toml("checksum = " + value + "\n"), "demo.toml");
   };
   auto good = with("\"github-crc32\"");
   REQUIRE(good.ok());

@@ -296,30 +296,19 @@ TEST_CASE("relative entropy is about 1 for random text of any alphabet", "[gener
 }
 
 TEST_CASE("min_relative_entropy and generic are optional rule keys", "[generic][rules]") {
-  const std::string rule = R"([[rules]]
-id = "demo"
-name = "Demo"
-description = "A demo."
-regex = '''demo_[a-z]{8}'''
-severity = "high"
-confidence = "medium"
-tags = []
-references = []
-examples = []
-negative_examples = []
-)";
-  auto parsed = parse_rules(rule + "min_relative_entropy = 0.8\ngeneric = true\n", "demo.toml");
+  auto parsed = parse_rules(test::demo_rule_toml("min_relative_entropy = 0.8\ngeneric = true\n"),
+                            "demo.toml");
   REQUIRE(parsed.ok());
   CHECK(parsed.value()[0].min_relative_entropy == 0.8);
   CHECK(parsed.value()[0].generic);
-  auto defaulted = parse_rules(rule, "demo.toml");
+  auto defaulted = parse_rules(test::demo_rule_toml(), "demo.toml");
   REQUIRE(defaulted.ok());
   CHECK_FALSE(defaulted.value()[0].generic);
   CHECK_FALSE(defaulted.value()[0].min_relative_entropy.has_value());
-  auto bad = parse_rules(rule + "min_relative_entropy = 2\n", "demo.toml");
+  auto bad = parse_rules(test::demo_rule_toml("min_relative_entropy = 2\n"), "demo.toml");
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().message, Catch::Contains("'min_relative_entropy' must be a number"));
-  REQUIRE_FALSE(parse_rules(rule + "generic = 1\n", "demo.toml").ok());
+  REQUIRE_FALSE(parse_rules(test::demo_rule_toml("generic = 1\n"), "demo.toml").ok());
 }
 
 TEST_CASE("every generic rule carries many hard negatives", "[generic][builtin]") {

@@ -128,25 +128,13 @@ TEST_CASE("the scanner drops placeholders unless the rule opts out", "[placehold
 }
 
 TEST_CASE("placeholder_filter is an optional boolean rule key", "[placeholder][rules]") {
-  const std::string rule = R"([[rules]]
-id = "demo"
-name = "Demo"
-description = "A demo."
-regex = '''demo_[a-z]{8}'''
-severity = "high"
-confidence = "medium"
-tags = []
-references = []
-examples = []
-negative_examples = []
-)";
-  auto defaulted = parse_rules(rule, "demo.toml");
+  auto defaulted = parse_rules(test::demo_rule_toml(), "demo.toml");
   REQUIRE(defaulted.ok());
   CHECK(defaulted.value()[0].placeholder_filter);
-  auto off = parse_rules(rule + "placeholder_filter = false\n", "demo.toml");
+  auto off = parse_rules(test::demo_rule_toml("placeholder_filter = false\n"), "demo.toml");
   REQUIRE(off.ok());
   CHECK_FALSE(off.value()[0].placeholder_filter);
-  auto bad = parse_rules(rule + "placeholder_filter = \"no\"\n", "demo.toml");
+  auto bad = parse_rules(test::demo_rule_toml("placeholder_filter = \"no\"\n"), "demo.toml");
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().message,
              Catch::Contains("rule 'demo': 'placeholder_filter' must be true or false"));
