@@ -8,28 +8,8 @@
 #include "tests/support.h"
 
 namespace leakhound {
-namespace {
 
-std::string base64(std::string_view bytes) {
-  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t accumulator = 0;
-  int bits = 0;
-  for (char c : bytes) {
-    accumulator = (accumulator << 8) | static_cast<unsigned char>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += alphabet[(accumulator >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += alphabet[(accumulator << (6 - bits)) & 63];
-  while (out.size() % 4 != 0)
-    out += '=';
-  return out;
-}
-
-}  // namespace
+using test::base64;
 
 TEST_CASE("encoded: Kubernetes Secret reported at the encoded value", "[cli][encoded]") {
   test::TempDir dir;
