@@ -68,15 +68,10 @@ struct Walk {
   void string(std::string_view text, const std::string& path) {
     matches.clear();
     if (!scanner.scan(text, matches)) return;
-    // No match and nothing long enough to hold an encoded secret: nothing to report.
-    if (matches.empty() && (decode_depth == 0 || text.size() < DecoderLimits{}.min_base64)) return;
-    Provenance provenance = base;
-    provenance.fields.emplace_back("field", path);
-    provenance.fields.emplace_back("record_offset", std::to_string(record_offset));
-    if (!timestamp.empty()) provenance.fields.emplace_back("timestamp", timestamp);
     const std::size_t first = out.size();
-    locate_findings(text, matches, scanner.database().rules(), 0, 0, provenance, out);
-    if (decode_depth > 0) {
+    if (!matches.empty())
+      locate_findings(text, matches, scanner.database().rules(), 0, 0, base, out);
+    if (decode_depth > 0 && text.size() >= DecoderLimits{}.min_base64) {
       // Encoded runs in the value (a base64 blob, a percent-encoded URL), at their place in it.
       DecodeScanOptions decode;
       decode.max_depth = decode_depth;
@@ -84,12 +79,20 @@ struct Walk {
           std::make_move_iterator(out.begin() + static_cast<std::ptrdiff_t>(first)),
           std::make_move_iterator(out.end()));
       out.resize(first);
-      (void)scan_decoded(scanner, text, decode, provenance, found);
+      (void)scan_decoded(scanner, text, decode, base, found);
       std::move(found.begin(), found.end(), std::back_inserter(out));
     }
+    // The value's place, added only to what was found (most values hold nothing), after the
+    // stream's own fields and before the decoder's.
     for (std::size_t i = first; i < out.size(); ++i) {
-      out[i].line = line_number;  // the record's line; the value's own lines do not exist
-      out[i].end_line = line_number;
+      Finding& finding = out[i];
+      Fields place = {{"field", path}, {"record_offset", std::to_string(record_offset)}};
+      if (!timestamp.empty()) place.emplace_back("timestamp", timestamp);
+      auto& fields = finding.provenance.fields;
+      fields.insert(fields.begin() + static_cast<std::ptrdiff_t>(base.fields.size()), place.begin(),
+                    place.end());
+      finding.line = line_number;  // the record's line; the value's own lines do not exist
+      finding.end_line = line_number;
     }
   }
 };
