@@ -16,8 +16,18 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define LEAKHOUND_DECODER_AVX2 1
+// The AVX2 functions also count bits with LZCNT and TZCNT (every AVX2 CPU has them): the
+// baseline's BSR and BSF need a branch for zero.
+#define LEAKHOUND_AVX2_TARGET __attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt")))
+// AVX-512 with VBMI looks up a byte's class in a 128-entry table in one instruction and tests
+// 64 bytes into a mask register.
+#define LEAKHOUND_AVX512_TARGET \
+  __attribute__((target("avx2,avx512f,avx512bw,avx512vbmi,bmi,bmi2,lzcnt,popcnt")))
+// The scalar part both wide scans share.
+#define LEAKHOUND_BITS_TARGET __attribute__((target("bmi,bmi2,lzcnt,popcnt")))
 #endif
 
 namespace leakhound {
@@ -53,11 +63,20 @@ bool in_run(char c) {
   return (kClasses[static_cast<unsigned char>(c)] & kRun) != 0;
 }
 
+constexpr std::array<std::int8_t, 256> make_hex_values() {
+  std::array<std::int8_t, 256> values{};
+  for (int c = 0; c < 256; ++c)
+    values[c] = static_cast<std::int8_t>(c >= '0' && c <= '9'   ? c - '0'
+                                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                                : -1);
+  return values;
+}
+constexpr std::array<std::int8_t, 256> kHexValues = make_hex_values();
+
+// By table: hashes mix digits and letters at random, and a branch per digit mispredicts.
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return kHexValues[static_cast<unsigned char>(c)];
 }
 
 constexpr std::array<std::uint8_t, 256> make_base64_values() {
@@ -295,7 +314,7 @@ struct WideMasks {
   std::uint64_t special;
 };
 
-__attribute__((target("avx2"))) inline WideMasks classify_wide(const char* block) {
+LEAKHOUND_AVX2_TARGET inline WideMasks classify_wide(const char* block) {
   const __m256i by_low =
       _mm256_setr_epi8(0x0A, 0x0B, 0x0B, 0x0B, 0x0B, 0x2B, 0x0B, 0x0B, 0x0B, 0x0B, 0x03, 0x11, 0x41,
                        0x11, 0x01, 0x15, 0x0A, 0x0B, 0x0B, 0x0B, 0x0B, 0x2B, 0x0B, 0x0B, 0x0B, 0x0B,
@@ -326,7 +345,7 @@ struct WideRunMasks {
   std::uint32_t hex;
 };
 
-__attribute__((target("avx2"))) inline WideRunMasks classify_run_wide(const char* block) {
+LEAKHOUND_AVX2_TARGET inline WideRunMasks classify_run_wide(const char* block) {
   const __m256i by_low =
       _mm256_setr_epi8(0x06, 0x47, 0x47, 0x47, 0x47, 0x47, 0x47, 0x07, 0x07, 0x07, 0x03, 0x09, 0x01,
                        0x11, 0x01, 0x29, 0x06, 0x47, 0x47, 0x47, 0x47, 0x47, 0x47, 0x07, 0x07, 0x07,
@@ -354,27 +373,76 @@ __attribute__((target("avx2"))) inline WideRunMasks classify_run_wide(const char
 }
 
 bool has_avx2() {
-  static const bool supported = __builtin_cpu_supports("avx2");
+  // LZCNT by CPUID (clang's __builtin_cpu_supports does not know it): ABM, leaf 0x80000001.
+  static const bool supported = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    const bool lzcnt = __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_LZCNT);
+    return lzcnt && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  }();
   return supported;
 }
+
+bool has_avx512() {
+  static const bool supported = has_avx2() && __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("avx512vbmi");
+  return supported;
+}
+
+// The classes of ASCII bytes for the AVX-512 lookup: kClasses and '%' or '\'.
+constexpr std::uint8_t kSpecial = 16;
+
+constexpr std::array<std::uint8_t, 128> make_ascii_classes() {
+  std::array<std::uint8_t, 128> classes{};
+  for (int c = 0; c < 128; ++c)
+    classes[c] = static_cast<std::uint8_t>(kClasses[c] | (c == '%' || c == '\\' ? kSpecial : 0));
+  return classes;
+}
+alignas(64) constexpr std::array<std::uint8_t, 128> kAsciiClasses = make_ascii_classes();
+
+// 64 bytes' classes (bytes from 0x80 have none): test() gives the mask of those in a class.
+struct Classes512 {
+  __m512i classes;
+  __mmask64 ascii;
+
+  LEAKHOUND_AVX512_TARGET explicit Classes512(const char* block) {
+    const __m512i bytes = _mm512_loadu_si512(block);
+    ascii = _knot_mask64(_mm512_movepi8_mask(bytes));
+    classes = _mm512_permutex2var_epi8(_mm512_load_si512(kAsciiClasses.data()), bytes,
+                                       _mm512_load_si512(kAsciiClasses.data() + 64));
+  }
+
+  LEAKHOUND_AVX512_TARGET std::uint64_t test(std::uint8_t bits) const {
+    return _cvtmask64_u64(
+        _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(static_cast<char>(bits))));
+  }
+};
 #endif
 
-// set_decoder_path's choice; LEAKHOUND_DECODER_SSE2=1 in the environment starts with sse2.
+// set_decoder_path's choice; LEAKHOUND_DECODER_PATH=sse2 or avx2 in the environment starts
+// with that one.
 std::atomic<DecoderPath>& chosen_path() {
-  static std::atomic<DecoderPath> path{
-      std::getenv("LEAKHOUND_DECODER_SSE2") != nullptr &&
-              std::string_view(std::getenv("LEAKHOUND_DECODER_SSE2")) == "1"
-          ? DecoderPath::sse2
-          : DecoderPath::widest};
+  static std::atomic<DecoderPath> path{[] {
+    const char* chosen = std::getenv("LEAKHOUND_DECODER_PATH");
+    const std::string_view name = chosen == nullptr ? "" : chosen;
+    return name == "sse2"   ? DecoderPath::sse2
+           : name == "avx2" ? DecoderPath::avx2
+                            : DecoderPath::widest;
+  }()};
   return path;
 }
 
-bool use_avx2() {
+// The block scans a RunFinder uses.
+enum class BlockScan : std::uint8_t { sse2, avx2, avx512 };
+
+BlockScan block_scan() {
 #if defined(LEAKHOUND_DECODER_AVX2)
-  return has_avx2() && chosen_path().load(std::memory_order_relaxed) == DecoderPath::widest;
-#else
-  return false;
+  const DecoderPath path = chosen_path().load(std::memory_order_relaxed);
+  if (path == DecoderPath::widest && has_avx512()) return BlockScan::avx512;
+  if (path != DecoderPath::sse2 && has_avx2()) return BlockScan::avx2;
 #endif
+  return BlockScan::sse2;
 }
 
 constexpr std::size_t kNoRun = SIZE_MAX;  // no run starts in a block
@@ -388,37 +456,43 @@ Mask sixteen_in_a_row(Mask window) {
   return sixteen & (sixteen >> 8);
 }
 
-// Classes of decoded bytes for lower_bound_non_text: never text (controls but tab, LF and CR;
-// DEL; C0, C1 and F8-FF, which no UTF-8 sequence holds), a continuation byte (80-BF), and a
-// byte after which no sequence can go on (ASCII and the never-text bytes).
+// Classes of decoded bytes for surely_binary: never text (controls but tab, LF and CR; DEL;
+// C0, C1 and F8-FF, which no UTF-8 sequence holds), a continuation byte (80-BF), a byte after
+// which no sequence can go on (ASCII and the never-text bytes), and a lead byte (C2-F7).
 constexpr std::uint8_t kNeverText = 1;
 constexpr std::uint8_t kContinuation = 2;
 constexpr std::uint8_t kEndsSequences = 4;
+constexpr std::uint8_t kLead = 8;
 
 constexpr std::array<std::uint8_t, 256> make_text_classes() {
   std::array<std::uint8_t, 256> classes{};
   for (int c = 0; c < 256; ++c) {
     const bool never = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F ||
                        c == 0xC0 || c == 0xC1 || c >= 0xF8;
-    classes[c] = static_cast<std::uint8_t>((never ? kNeverText : 0) |
-                                           (c >= 0x80 && c < 0xC0 ? kContinuation : 0) |
-                                           (never || c < 0x80 ? kEndsSequences : 0));
+    classes[c] = static_cast<std::uint8_t>(
+        (never ? kNeverText : 0) | (c >= 0x80 && c < 0xC0 ? kContinuation : 0) |
+        (never || c < 0x80 ? kEndsSequences : 0) | (c >= 0xC2 && c < 0xF8 ? kLead : 0));
   }
   return classes;
 }
 constexpr std::array<std::uint8_t, 256> kTextClasses = make_text_classes();
 
 // Whether more than `allowed` bytes of `bytes` are outside text by a lower bound of what
-// looks_like_text counts: the never-text bytes and the continuation bytes that follow a byte
-// ending sequences. Without branches but a check every eight bytes, so that most decoded
-// identifiers, hashes and random bytes are rejected after their first few bytes.
+// looks_like_text counts, true of any prefix of a text: the never-text bytes, the continuation
+// bytes that follow a byte ending sequences, and the lead bytes not followed by a continuation
+// byte (none of these can be part of a sequence, whatever follows). Without branches but a
+// check every eight bytes, so that most decoded identifiers, hashes and random bytes are
+// rejected after their first few bytes.
 bool surely_binary(std::string_view bytes, std::size_t allowed) {
   std::size_t count = 0;
   unsigned after_end = 1;
+  unsigned after_lead = 0;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const unsigned classes = kTextClasses[static_cast<unsigned char>(bytes[i])];
-    count += (classes & kNeverText) + ((classes >> 1) & after_end);
+    const unsigned continuation = (classes >> 1) & 1;
+    count += (classes & kNeverText) + (continuation & after_end) + (after_lead & ~continuation);
     after_end = (classes >> 2) & 1;
+    after_lead = (classes >> 3) & 1;
     if ((i & 7) == 7 && count > allowed) return true;
   }
   return count > allowed;
@@ -445,13 +519,12 @@ bool base64_head_binary(const char* run, std::size_t allowed) {
   constexpr std::uint64_t kLow = 0x111111111111;  // bit 0 of each of the 12 nibbles
   const std::uint64_t never = classes & kLow;
   const std::uint64_t after_end = ((classes >> 2) & kLow) << 4 | 1;
-  const std::uint64_t orphans = (classes >> 1) & after_end;
-  // Counts of the 12 one-bit nibbles by one multiply each (no nibble sum exceeds 12, so no
+  const std::uint64_t orphans = (classes >> 1) & after_end & kLow;
+  // A lead byte of the first 11 whose next byte is no continuation byte.
+  const std::uint64_t broken = (classes >> 3) & ~(classes >> 5) & (kLow >> 4);
+  // The three sets are disjoint; their size by one multiply (no nibble sum exceeds 12, so no
   // carries): std::popcount is a library call on baseline x86-64, 2% of a stream scan.
-  const auto nibble_count = [](std::uint64_t bits) {
-    return static_cast<std::size_t>((bits * kLow) >> 44 & 0xF);
-  };
-  return nibble_count(never) + nibble_count(orphans & kLow) > allowed;
+  return static_cast<std::size_t>(((never | orphans | broken) * kLow) >> 44 & 0xF) > allowed;
 }
 
 // The size of a base64 run's decoding (a lone trailing character carries no byte).
@@ -478,14 +551,15 @@ class RunFinder {
         limits_(limits),
         first_(out.size()),
         buffer_(scratch_buffer()),
-        wide_(use_avx2()) {}
+        scan_(block_scan()) {}
 
   void run() {
     const std::size_t size = data_.size();
     std::size_t position = 0;
     std::uint32_t previous = 0;  // the run characters of the last 16 bytes scanned
 #if defined(LEAKHOUND_DECODER_AVX2)
-    if (wide_) position = scan_wide(position, previous);
+    if (scan_ == BlockScan::avx512) position = scan_512(position, previous);
+    if (scan_ == BlockScan::avx2) position = scan_wide(position, previous);
 #endif
 #if defined(__SSE2__)
     position = scan_blocks(position, previous);
@@ -532,35 +606,49 @@ class RunFinder {
 #endif
 
 #if defined(LEAKHOUND_DECODER_AVX2)
-  // 64 bytes at a time: 16 run characters start in the block, or end it and begin the next.
-  __attribute__((target("avx2"))) std::size_t scan_wide(std::size_t position,
-                                                        std::uint32_t& last_sixteen) {
-    const char* const data = data_.data();
-    const std::size_t size = data_.size();
+  // 64 bytes at a time, classified with AVX2 (two halves) or AVX-512: each returns where the
+  // SSE2 scan goes on and the run characters of the last 16 bytes it looked at.
+  LEAKHOUND_AVX2_TARGET std::size_t scan_wide(std::size_t position, std::uint32_t& last_sixteen) {
     std::uint64_t previous = 0;
-    while (position + 64 <= size) {
-      const WideMasks low = classify_wide(data + position);
-      const WideMasks high = classify_wide(data + position + 32);
-      const std::uint64_t run = low.run | high.run << 32;
-      const std::uint64_t special = low.special | high.special << 32;
-      const std::uint64_t sixteen = sixteen_in_a_row(run);
-      // Run characters that end the previous block and begin this one.
-      const auto before = static_cast<std::size_t>(std::countl_one(previous));
-      const bool across =
-          before > 0 && before + static_cast<std::size_t>(std::countr_one(run)) >= 16;
-      if (sixteen == 0 && !across && special == 0) {
-        previous = run;
-        position += 64;
-        continue;
-      }
-      const std::size_t start = across ? position - before
-                                : sixteen != 0
-                                    ? position + static_cast<std::size_t>(std::countr_zero(sixteen))
-                                    : kNoRun;
-      position = on_event(position, 64, run, special, start, previous);
+    while (position + 64 <= data_.size()) {
+      const WideMasks low = classify_wide(data_.data() + position);
+      const WideMasks high = classify_wide(data_.data() + position + 32);
+      position = wide_block(position, low.run | high.run << 32, low.special | high.special << 32,
+                            previous);
     }
     last_sixteen = static_cast<std::uint32_t>(previous >> 48);
     return position;
+  }
+
+  LEAKHOUND_AVX512_TARGET std::size_t scan_512(std::size_t position, std::uint32_t& last_sixteen) {
+    std::uint64_t previous = 0;
+    while (position + 64 <= data_.size()) {
+      const Classes512 classes(data_.data() + position);
+      position = wide_block(position, classes.test(kRun), classes.test(kSpecial), previous);
+    }
+    last_sixteen = static_cast<std::uint32_t>(previous >> 48);
+    return position;
+  }
+
+  // One 64-byte block of the wide scans: an event if 16 run characters start in the block, or
+  // end the previous one and begin this one, or if it holds a '%' or '\'. Returns where the
+  // scan goes on.
+  LEAKHOUND_BITS_TARGET std::size_t wide_block(std::size_t position, std::uint64_t run,
+                                               std::uint64_t special, std::uint64_t& previous) {
+    const std::uint64_t sixteen = sixteen_in_a_row(run);
+    // Without a branch: with no run characters before, 16 at the start of this block are also
+    // `sixteen`'s first bit.
+    const auto before = static_cast<std::size_t>(std::countl_one(previous));
+    const bool across = before + static_cast<std::size_t>(std::countr_one(run)) >= 16;
+    if ((sixteen | special) == 0 && !across) {
+      previous = run;
+      return position + 64;
+    }
+    const std::size_t start = across ? position - before
+                              : sixteen != 0
+                                  ? position + static_cast<std::size_t>(std::countr_zero(sixteen))
+                                  : kNoRun;
+    return on_event(position, 64, run, special, start, previous);
   }
 #endif
 
@@ -620,7 +708,8 @@ class RunFinder {
     std::uint32_t not_hex = 0;
     bool ended = false;
 #if defined(LEAKHOUND_DECODER_AVX2)
-    if (wide_) ended = run_end_wide(end, standard, url_safe, not_hex);
+    if (scan_ == BlockScan::avx512) ended = run_end_512(end, standard, url_safe, not_hex);
+    if (scan_ == BlockScan::avx2) ended = run_end_wide(end, standard, url_safe, not_hex);
 #endif
 #if defined(__SSE2__)
     while (!ended && end + 16 <= data_.size()) {
@@ -647,19 +736,34 @@ class RunFinder {
   }
 
 #if defined(LEAKHOUND_DECODER_AVX2)
-  // run_end's 32-byte steps; advances `end` while whole steps fit, returns whether it ended.
-  __attribute__((target("avx2"))) bool run_end_wide(std::size_t& end, std::uint32_t& standard,
-                                                    std::uint32_t& url_safe,
-                                                    std::uint32_t& not_hex) {
+  // run_end's 32-byte AVX2 or 64-byte AVX-512 steps; advance `end` while whole steps fit and
+  // return whether the run ended.
+  LEAKHOUND_AVX2_TARGET bool run_end_wide(std::size_t& end, std::uint32_t& standard,
+                                          std::uint32_t& url_safe, std::uint32_t& not_hex) {
     while (end + 32 <= data_.size()) {
       const WideRunMasks masks = classify_run_wide(data_.data() + end);
-      const auto length = static_cast<unsigned>(std::countr_zero(~masks.run));
+      const auto length = static_cast<unsigned>(std::countr_one(masks.run));
       const std::uint32_t in = length == 32 ? ~0u : (1u << length) - 1;
       standard |= masks.standard & in;
       url_safe |= masks.url_safe & in;
       not_hex |= ~masks.hex & in;
       end += length;
       if (length < 32) return true;
+    }
+    return false;
+  }
+
+  LEAKHOUND_AVX512_TARGET bool run_end_512(std::size_t& end, std::uint32_t& standard,
+                                           std::uint32_t& url_safe, std::uint32_t& not_hex) {
+    while (end + 64 <= data_.size()) {
+      const Classes512 classes(data_.data() + end);
+      const auto length = static_cast<unsigned>(std::countr_one(classes.test(kRun)));
+      const std::uint64_t in = _bzhi_u64(~std::uint64_t{0}, length);
+      standard |= (classes.test(kStandard) & in) != 0 ? 1 : 0;
+      url_safe |= (classes.test(kUrlSafe) & in) != 0 ? 1 : 0;
+      not_hex |= (~classes.test(kHexDigit) & in) != 0 ? 1 : 0;
+      end += length;
+      if (length < 64) return true;
     }
     return false;
   }
@@ -787,7 +891,7 @@ class RunFinder {
   std::size_t first_;
   std::size_t emitted_ = 0;
   std::string& buffer_;
-  bool wide_;  // the AVX2 block scan and run extent
+  BlockScan scan_;  // the block scan and run extent
   // Each kind of run is examined once: these are the ends of the last run of each kind.
   std::size_t run_done_ = 0;
   std::size_t percent_done_ = 0;

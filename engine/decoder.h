@@ -49,10 +49,11 @@ struct DecodedSegment {
 void decode_runs(std::string_view data, std::vector<DecodedSegment>& out,
                  const DecoderLimits& limits = {});
 
-// The block scan decode_runs uses: the widest the CPU has (64-byte AVX2 blocks where it has
-// AVX2) or the 16-byte SSE2 one. Both find the same segments; tests and benches compare them.
-// Process-wide; LEAKHOUND_DECODER_SSE2=1 in the environment starts with sse2.
-enum class DecoderPath : std::uint8_t { widest, sse2 };
+// The block scan decode_runs uses: the widest the CPU has (64-byte blocks with AVX-512 VBMI
+// or AVX2), at most AVX2, or the 16-byte SSE2 one. All find the same segments; tests, the
+// fuzz target and benches compare them. Process-wide; LEAKHOUND_DECODER_PATH=avx2 or sse2 in
+// the environment starts with that one.
+enum class DecoderPath : std::uint8_t { widest, avx2, sse2 };
 void set_decoder_path(DecoderPath path);
 
 // Whether at most `max_non_printable` of the bytes are outside printable ASCII, tab, CR, LF

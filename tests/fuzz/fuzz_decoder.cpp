@@ -1,6 +1,7 @@
 // libFuzzer target over the decoder: every segment lies inside the input, in order, is text,
 // and is no longer than its run; at most max_segments come out; and the SSE2 block scan finds
-// the same segments as the widest one (when none were cut by max_segments).
+// and AVX2 block scans find the same segments as the widest one (when none were cut by
+// max_segments).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -24,9 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!leakhound::looks_like_text(segment.text, limits.max_non_printable)) std::abort();
     previous_begin = segment.begin;
   }
-  if (segments.size() < limits.max_segments) {
+  for (const leakhound::DecoderPath path :
+       {leakhound::DecoderPath::avx2, leakhound::DecoderPath::sse2}) {
+    if (segments.size() >= limits.max_segments) break;
     std::vector<leakhound::DecodedSegment> narrow;
-    leakhound::set_decoder_path(leakhound::DecoderPath::sse2);
+    leakhound::set_decoder_path(path);
     leakhound::decode_runs(input, narrow, limits);
     leakhound::set_decoder_path(leakhound::DecoderPath::widest);
     if (narrow.size() != segments.size()) std::abort();
