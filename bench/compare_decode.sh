@@ -75,9 +75,9 @@ echo
 run() {
     local name=$1; shift
     local rc=0
-    /usr/bin/time -f "$name %e %U %S" -a -o "$WORK/times" \
+    timed "$WORK/times" "$name" \
         "$BINARY" dir "$CORPUS" --threads "$THREADS" --format jsonl --output /dev/null --quiet \
-        "$@" 2> "$WORK/run.err" || rc=$?
+        "$@" || rc=$?
     if [[ $rc -gt 1 ]]; then
         echo "compare_decode.sh: leakhound failed (exit code $rc):" >&2
         sed 's/^/    /' "$WORK/run.err" | head -n 20 >&2
@@ -85,14 +85,12 @@ run() {
     fi
 }
 
-[[ -x /usr/bin/time ]] || { echo "compare_decode.sh: /usr/bin/time is required" >&2; exit 2; }
 echo "== timings"
 : > "$WORK/times"
 for ((i = 0; i < RUNS; i++)); do
     run decoding
     run plain --max-decode-depth 0
 done
-# /usr/bin/time appends "Command exited with non-zero status 1" lines for exit code 1.
 awk -v bytes="$CORPUS_BYTES" '
     $1 == "decoding" || $1 == "plain" {
         cpu = $3 + $4
