@@ -156,18 +156,23 @@ void append_utf8(std::uint32_t code_point, std::string& out) {
   }
 }
 
-// Whether a run's escapes could hide a secret's characters (\u, \x, octal, \/): a run with
-// only \n or \" in it is left alone. The same left-to-right walk as decode_escapes, without
-// building the decoded text, so that the many strings holding only \n and \" cost nothing.
+// Whether the escape at `text[i]` (a '\') could hide a secret's character: \u with four hex
+// digits, \x with one, octal, \/. Strings whose escapes are only \n and \" are left alone.
+bool hiding_escape(std::string_view text, std::size_t i) {
+  if (i + 1 >= text.size()) return false;
+  const char kind = text[i + 1];
+  if (kind == '/' || (kind >= '0' && kind <= '7')) return true;
+  if (kind == 'x') return i + 2 < text.size() && hex_value(text[i + 2]) >= 0;
+  return kind == 'u' && i + 5 < text.size() && hex_value(text[i + 2]) >= 0 &&
+         hex_value(text[i + 3]) >= 0 && hex_value(text[i + 4]) >= 0 && hex_value(text[i + 5]) >= 0;
+}
+
+// Whether a run has a hiding escape, by the same left-to-right walk as decode_escapes (the
+// byte after a '\' never starts an escape), without building the decoded text.
 bool escapes_hide(std::string_view run) {
   for (std::size_t i = run.find('\\'); i != std::string_view::npos && i + 1 < run.size();
        i = run.find('\\', i + 2)) {
-    const char kind = run[i + 1];
-    if (kind == '/' || (kind >= '0' && kind <= '7')) return true;
-    if (kind == 'x' && i + 2 < run.size() && hex_value(run[i + 2]) >= 0) return true;
-    if (kind == 'u' && i + 5 < run.size() && hex_value(run[i + 2]) >= 0 &&
-        hex_value(run[i + 3]) >= 0 && hex_value(run[i + 4]) >= 0 && hex_value(run[i + 5]) >= 0)
-      return true;
+    if (hiding_escape(run, i)) return true;
   }
   return false;
 }
@@ -390,13 +395,18 @@ bool has_avx512() {
   return supported;
 }
 
-// The classes of ASCII bytes for the AVX-512 lookup: kClasses and '%' or '\'.
-constexpr std::uint8_t kSpecial = 16;
+// The classes of ASCII bytes for the AVX-512 lookup: kClasses, '%', '\', and the bytes after
+// a '\' that may start a hiding escape (see hiding_escape).
+constexpr std::uint8_t kPercentSign = 16;
+constexpr std::uint8_t kBackslash = 32;
+constexpr std::uint8_t kEscapeKind = 64;
 
 constexpr std::array<std::uint8_t, 128> make_ascii_classes() {
   std::array<std::uint8_t, 128> classes{};
   for (int c = 0; c < 128; ++c)
-    classes[c] = static_cast<std::uint8_t>(kClasses[c] | (c == '%' || c == '\\' ? kSpecial : 0));
+    classes[c] = static_cast<std::uint8_t>(
+        kClasses[c] | (c == '%' ? kPercentSign : 0) | (c == '\\' ? kBackslash : 0) |
+        (c == 'u' || c == 'x' || c == '/' || (c >= '0' && c <= '7') ? kEscapeKind : 0));
   return classes;
 }
 alignas(64) constexpr std::array<std::uint8_t, 128> kAsciiClasses = make_ascii_classes();
@@ -527,9 +537,62 @@ bool base64_head_binary(const char* run, std::size_t allowed) {
   return static_cast<std::size_t>(((never | orphans | broken) * kLow) >> 44 & 0xF) > allowed;
 }
 
+#if defined(LEAKHOUND_DECODER_AVX2)
+// base64_head_binary with SSSE3-AVX2 instructions, the same answer in a quarter of the
+// instructions: the 16 characters are mapped to their 6-bit values (by high nibble, with '+'
+// '-' '/' and '_' apart), packed into 12 bytes by two multiply-adds, and the bytes classified
+// by compares into bit masks.
+LEAKHOUND_AVX2_TARGET bool base64_head_binary_avx2(const char* run, std::size_t allowed) {
+  const __m128i chars = _mm_loadu_si128(reinterpret_cast<const __m128i*>(run));
+  const __m128i nibble = _mm_set1_epi8(0x0F);
+  const __m128i high = _mm_and_si128(_mm_srli_epi16(chars, 4), nibble);
+  // Value minus character: digits +4, A-Z -65, a-z -71; for 0x2B '+' and 0x2D '-' (62) and
+  // 0x2F '/' (63) by low nibble; '_' (63) below.
+  const __m128i by_high = _mm_setr_epi8(0, 0, 0, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m128i by_low = _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 17, 0, 16);
+  __m128i offset = _mm_blendv_epi8(_mm_shuffle_epi8(by_high, high),
+                                   _mm_shuffle_epi8(by_low, _mm_and_si128(chars, nibble)),
+                                   _mm_cmpeq_epi8(high, _mm_set1_epi8(2)));
+  offset = _mm_blendv_epi8(offset, _mm_set1_epi8(-32), _mm_cmpeq_epi8(chars, _mm_set1_epi8('_')));
+  const __m128i values = _mm_add_epi8(chars, offset);
+  // Each 32-bit lane: v0 << 18 | v1 << 12 | v2 << 6 | v3, its three bytes high first.
+  const __m128i pairs = _mm_maddubs_epi16(values, _mm_set1_epi32(0x01400140));
+  const __m128i quads = _mm_madd_epi16(pairs, _mm_set1_epi32(0x00011000));
+  const __m128i bytes = _mm_shuffle_epi8(
+      quads, _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1));
+  const auto mask = [](__m128i lanes) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(lanes)) & 0xFFF;  // the 12 bytes
+  };
+  const auto at_most = [&](char limit) {
+    return _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(limit)), bytes);
+  };
+  const auto at_least = [&](char limit) {
+    return _mm_cmpeq_epi8(_mm_max_epu8(bytes, _mm_set1_epi8(limit)), bytes);
+  };
+  const auto equal_to = [&](char c) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c)); };
+  const __m128i text_control =
+      _mm_or_si128(_mm_or_si128(equal_to('\t'), equal_to('\n')), equal_to('\r'));
+  const std::uint32_t never =
+      mask(_mm_andnot_si128(text_control, at_most(0x1F))) |
+      mask(_mm_or_si128(equal_to(0x7F), at_least(static_cast<char>(0xF8)))) |
+      mask(_mm_cmpeq_epi8(_mm_and_si128(bytes, _mm_set1_epi8(static_cast<char>(0xFE))),
+                          _mm_set1_epi8(static_cast<char>(0xC0))));
+  const std::uint32_t continuation =
+      mask(_mm_cmpeq_epi8(_mm_and_si128(bytes, _mm_set1_epi8(static_cast<char>(0xC0))),
+                          _mm_set1_epi8(static_cast<char>(0x80))));
+  const std::uint32_t lead =
+      mask(_mm_and_si128(at_least(static_cast<char>(0xC2)), at_most(static_cast<char>(0xF7))));
+  const std::uint32_t ends =
+      (~static_cast<std::uint32_t>(_mm_movemask_epi8(bytes)) & 0xFFF) | never;
+  const std::uint32_t orphans = continuation & (ends << 1 | 1);
+  const std::uint32_t broken = lead & ~(continuation >> 1) & 0x7FF;
+  return static_cast<std::size_t>(_mm_popcnt_u32(never | orphans | broken)) > allowed;
+}
+#endif
+
 // The size of a base64 run's decoding (a lone trailing character carries no byte).
 std::size_t decoded_base64_size(std::size_t length) {
-  return length / 4 * 3 + (length % 4 == 3 ? 2 : length % 4 == 2 ? 1 : 0);
+  return length * 3 / 4;  // 4k + r characters: 3k bytes and 0, 0, 1 or 2 more for r = 0..3
 }
 
 std::size_t allowed_non_text(std::size_t size, double max_non_printable) {
@@ -624,7 +687,15 @@ class RunFinder {
     std::uint64_t previous = 0;
     while (position + 64 <= data_.size()) {
       const Classes512 classes(data_.data() + position);
-      position = wide_block(position, classes.test(kRun), classes.test(kSpecial), previous);
+      // Only a '%' before two hex digits and a '\' before an escape that may hide something
+      // are events (the bytes after the block's last two are not known here: those are).
+      const std::uint64_t hex = classes.test(kHexDigit);
+      constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
+      const std::uint64_t percent =
+          classes.test(kPercentSign) & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1);
+      const std::uint64_t backslash =
+          classes.test(kBackslash) & (classes.test(kEscapeKind) >> 1 | kLast);
+      position = wide_block(position, classes.test(kRun), percent | backslash, previous);
     }
     last_sixteen = static_cast<std::uint32_t>(previous >> 48);
     return position;
@@ -638,6 +709,7 @@ class RunFinder {
     const std::uint64_t sixteen = sixteen_in_a_row(run);
     // Without a branch: with no run characters before, 16 at the start of this block are also
     // `sixteen`'s first bit.
+    // TZCNT and LZCNT give 64 for 0: std::countr_one and countl_one test for it with a branch.
     const auto before = static_cast<std::size_t>(std::countl_one(previous));
     const bool across = before + static_cast<std::size_t>(std::countr_one(run)) >= 16;
     if ((sixteen | special) == 0 && !across) {
@@ -662,7 +734,7 @@ class RunFinder {
     for (; special != 0; special &= special - 1) {
       const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
       if (data_[at] == '%' && at >= percent_done_) percent_run(at);
-      if (data_[at] == '\\' && at >= escape_done_) escape_run(at);
+      if (data_[at] == '\\' && at >= escape_done_ && hiding_escape(data_, at)) escape_run(at);
     }
     if (full()) return data_.size();
     if (start == kNoRun) {
@@ -687,7 +759,7 @@ class RunFinder {
       if (c == '%' && position >= percent_done_) {
         percent_run(position);
         ++position;
-      } else if (c == '\\' && position >= escape_done_) {
+      } else if (c == '\\' && position >= escape_done_ && hiding_escape(data_, position)) {
         escape_run(position);
         ++position;
       } else if (in_run(c) && position >= run_done_) {
@@ -742,7 +814,7 @@ class RunFinder {
                                           std::uint32_t& url_safe, std::uint32_t& not_hex) {
     while (end + 32 <= data_.size()) {
       const WideRunMasks masks = classify_run_wide(data_.data() + end);
-      const auto length = static_cast<unsigned>(std::countr_one(masks.run));
+      const auto length = _tzcnt_u32(~masks.run);  // runs of 32 and more are common
       const std::uint32_t in = length == 32 ? ~0u : (1u << length) - 1;
       standard |= masks.standard & in;
       url_safe |= masks.url_safe & in;
@@ -757,7 +829,7 @@ class RunFinder {
                                            std::uint32_t& url_safe, std::uint32_t& not_hex) {
     while (end + 64 <= data_.size()) {
       const Classes512 classes(data_.data() + end);
-      const auto length = static_cast<unsigned>(std::countr_one(classes.test(kRun)));
+      const auto length = static_cast<unsigned>(_tzcnt_u64(~classes.test(kRun)));
       const std::uint64_t in = _bzhi_u64(~std::uint64_t{0}, length);
       standard |= (classes.test(kStandard) & in) != 0 ? 1 : 0;
       url_safe |= (classes.test(kUrlSafe) & in) != 0 ? 1 : 0;
@@ -768,6 +840,14 @@ class RunFinder {
     return false;
   }
 #endif
+
+  // base64_head_binary, with vector instructions where the CPU has AVX2.
+  bool head_binary(const char* run, std::size_t allowed) const {
+#if defined(LEAKHOUND_DECODER_AVX2)
+    if (scan_ != BlockScan::sse2) return base64_head_binary_avx2(run, allowed);
+#endif
+    return base64_head_binary(run, allowed);
+  }
 
   // A run of the base64 alphabet through `position`: base64, base64url or hex.
   std::size_t alphabet_run(std::size_t position) {
@@ -798,7 +878,7 @@ class RunFinder {
     // Random bytes show in the first few: a run is decoded whole only if they pass.
     const std::size_t allowed =
         allowed_non_text(decoded_base64_size(length), limits_.max_non_printable);
-    if (length >= 16 && base64_head_binary(run.data(), allowed)) return padded_end;
+    if (length >= 16 && head_binary(run.data(), allowed)) return padded_end;
     constexpr std::size_t kPrefix = 64;
     if (length > kPrefix && surely_binary(decode_base64(run.substr(0, kPrefix), buffer_), allowed))
       return padded_end;
@@ -858,20 +938,34 @@ class RunFinder {
     return std::min(end, data_.size());
   }
 
-  // The escaped string through the '\' at `position`, walked forward first as percent_run does:
-  // most strings hold only \n and \" and are not decoded.
+  // The escaped string through the hiding escape at `position` (a '\'): from its start, back
+  // over string bytes, escapes and escaped quotes whatever escapes come first, to its end.
   std::size_t escape_run(std::size_t position) {
     const std::size_t floor =
         std::max(escape_done_, position > limits_.max_run ? position - limits_.max_run : 0);
-    const std::size_t end =
-        escaped_string_end(position, std::min(data_.size(), position + limits_.max_run + 1));
-    escape_done_ = end;
-    if (!escapes_hide(data_.substr(position, end - position))) return end;
     std::size_t begin = position;
-    while (begin > floor && in_escaped_string(data_[begin - 1]) && data_[begin - 1] != '\\')
-      --begin;
+    while (begin > floor) {
+      const char c = data_[begin - 1];
+      if (in_escaped_string(c)) {
+        --begin;
+      } else if ((c == '"' || c == '\'' || c == '`') && begin - 1 > floor &&
+                 data_[begin - 2] == '\\') {
+        begin -= 2;
+      } else {
+        break;
+      }
+    }
+    const auto string_end = [&](std::size_t from) {
+      return escaped_string_end(from, std::min(data_.size(), from + limits_.max_run + 1));
+    };
+    std::size_t end = string_end(begin);
+    // Escapes read from the start may pair differently (`\\"` ends a string): then the string
+    // starts at this escape.
+    if (end <= position) end = string_end(begin = position);
+    escape_done_ = end;
     if (end - begin > limits_.max_run) return end;
     const std::string_view run = data_.substr(begin, end - begin);
+    if (!escapes_hide(run)) return end;
     emit(begin, end, Encoding::escape, decode_escapes(run, buffer_));
     return end;
   }

@@ -263,6 +263,34 @@ TEST_CASE("decoder: the SSE2 AVX2 and widest block scans find the same segments"
   }
 }
 
+TEST_CASE("decoder: an escaped string is decoded from its start whatever escapes come first",
+          "[decoder]") {
+  // Only an escape that can hide a character (\u \x octal \/) starts the look at a string, and
+  // the string is then taken from its opening quote, back over \" and \n.
+  const std::string hidden = encode_each("hidden value text", "\\u%04x");
+  for (const std::string& before :
+       {std::string("plain"), std::string("a\\\"quote\\\"d"), std::string("line\\nbreak")}) {
+    const std::string data = "x = \"" + before + hidden + "\";\n" + std::string(70, ' ');
+    INFO(data);
+    for (const DecoderPath path : {DecoderPath::widest, DecoderPath::avx2, DecoderPath::sse2}) {
+      const std::vector<DecodedSegment> segments = decode_with(path, data);
+      REQUIRE(segments.size() == 1);
+      CHECK(segments[0].begin == 5);
+      CHECK(segments[0].end == 5 + before.size() + hidden.size());
+      CHECK(segments[0].encoding == Encoding::escape);
+      CHECK(segments[0].text.ends_with("hidden value text"));
+    }
+  }
+  // An escaped backslash before "u0041" is no \u escape; strings of \n and \" are left alone.
+  for (const std::string& data :
+       {std::string("s = \"C:\\\\u0041\\\\u0042\\\\u0043\\\\u0044 path\";") + std::string(70, ' '),
+        std::string("s = \"one\\ntwo\\\"three\\\"\";") + std::string(70, ' ')}) {
+    INFO(data);
+    for (const DecoderPath path : {DecoderPath::widest, DecoderPath::avx2, DecoderPath::sse2})
+      CHECK(decode_with(path, data).empty());
+  }
+}
+
 TEST_CASE("regression: the byte-by-byte tail examines what an escaped string holds", "[decoder]") {
   // Found by fuzz_decoder comparing the paths: within the last bytes (examined one by one) a
   // '%' inside an escaped string was skipped, and runs starting together came out in either
