@@ -669,58 +669,101 @@ class RunFinder {
 #endif
 
 #if defined(LEAKHOUND_DECODER_AVX2)
-  // 64 bytes at a time, classified with AVX2 (two halves) or AVX-512: each returns where the
-  // SSE2 scan goes on and the run characters of the last 16 bytes it looked at.
+  // The wide scans go 64 bytes at a time in two passes over 4 KiB at a time: the first
+  // classifies the blocks and notes, without a branch, those that hold something to look at;
+  // the second looks at those. Runs are noted at their start, where 16 run characters follow
+  // it, so that each is noted once whatever the blocks before held.
+  struct WideEvent {
+    std::size_t position;  // the block's
+    std::uint64_t starts;  // of runs in the block
+    std::uint64_t special;
+    std::size_t across;  // the start of a run that begins in the block before, or kNoRun
+  };
+  static constexpr std::size_t kWideChunk = 64;  // blocks
+
+  // Each returns where the SSE2 scan goes on and the run characters of the last 16 bytes it
+  // looked at.
   LEAKHOUND_AVX2_TARGET std::size_t scan_wide(std::size_t position, std::uint32_t& last_sixteen) {
     std::uint64_t previous = 0;
+    std::array<WideEvent, kWideChunk> events;
     while (position + 64 <= data_.size()) {
-      const WideMasks low = classify_wide(data_.data() + position);
-      const WideMasks high = classify_wide(data_.data() + position + 32);
-      position = wide_block(position, low.run | high.run << 32, low.special | high.special << 32,
-                            previous);
+      std::size_t count = 0;
+      for (std::size_t blocks = 0; blocks < kWideChunk && position + 64 <= data_.size();
+           ++blocks, position += 64) {
+        const WideMasks low = classify_wide(data_.data() + position);
+        const WideMasks high = classify_wide(data_.data() + position + 32);
+        note_block(events[count], count, position, low.run | high.run << 32,
+                   low.special | high.special << 32, previous);
+      }
+      if (!examine_events(events.data(), count)) return data_.size();
     }
-    last_sixteen = static_cast<std::uint32_t>(previous >> 48);
-    return position;
+    return wide_scan_end(position, previous, last_sixteen);
   }
 
   LEAKHOUND_AVX512_TARGET std::size_t scan_512(std::size_t position, std::uint32_t& last_sixteen) {
     std::uint64_t previous = 0;
+    std::array<WideEvent, kWideChunk> events;
     while (position + 64 <= data_.size()) {
-      const Classes512 classes(data_.data() + position);
-      // Only a '%' before two hex digits and a '\' before an escape that may hide something
-      // are events (the bytes after the block's last two are not known here: those are).
-      const std::uint64_t hex = classes.test(kHexDigit);
-      constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
-      const std::uint64_t percent =
-          classes.test(kPercentSign) & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1);
-      const std::uint64_t backslash =
-          classes.test(kBackslash) & (classes.test(kEscapeKind) >> 1 | kLast);
-      position = wide_block(position, classes.test(kRun), percent | backslash, previous);
+      std::size_t count = 0;
+      for (std::size_t blocks = 0; blocks < kWideChunk && position + 64 <= data_.size();
+           ++blocks, position += 64) {
+        const Classes512 classes(data_.data() + position);
+        // Only a '%' before two hex digits and a '\' before an escape that may hide something
+        // are events (the bytes after the block's last two are not known here: those are).
+        const std::uint64_t hex = classes.test(kHexDigit);
+        constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
+        const std::uint64_t percent =
+            classes.test(kPercentSign) & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1);
+        const std::uint64_t backslash =
+            classes.test(kBackslash) & (classes.test(kEscapeKind) >> 1 | kLast);
+        note_block(events[count], count, position, classes.test(kRun), percent | backslash,
+                   previous);
+      }
+      if (!examine_events(events.data(), count)) return data_.size();
+    }
+    return wide_scan_end(position, previous, last_sixteen);
+  }
+
+  // Fills `event` for the block at `position` and counts it if it holds something: a run's
+  // start with 16 run characters after it in the block, a run that began in the block before
+  // with fewer than 16 there and reaches 16 in this one, or a '%' or '\'.
+  LEAKHOUND_BITS_TARGET static void note_block(WideEvent& event, std::size_t& count,
+                                               std::size_t position, std::uint64_t run,
+                                               std::uint64_t special, std::uint64_t& previous) {
+    const std::uint64_t starts = run & ~(run << 1 | previous >> 63) & sixteen_in_a_row(run);
+    const auto before = static_cast<std::size_t>(_lzcnt_u64(~previous));
+    const bool across = before - 1 < 15 && before + _tzcnt_u64(~run) >= 16;
+    event = {position, starts, special, across ? position - before : kNoRun};
+    count += static_cast<std::size_t>(((starts | special) != 0) | across);
+    previous = run;
+  }
+
+  // The second pass over the noted blocks, in order; false once the segments are full.
+  bool examine_events(const WideEvent* events, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const WideEvent& event = events[i];
+      examine_specials(event.position, event.special);
+      if (event.across != kNoRun && event.across >= run_done_) alphabet_run(event.across);
+      for (std::uint64_t starts = event.starts; starts != 0; starts &= starts - 1) {
+        const std::size_t start =
+            event.position + static_cast<std::size_t>(std::countr_zero(starts));
+        if (start >= run_done_) alphabet_run(start);
+      }
+      if (full()) return false;
+    }
+    return true;
+  }
+
+  // Where the SSE2 scan takes over from a wide one stopped at `position`: after the last run
+  // examined if that reaches further.
+  std::size_t wide_scan_end(std::size_t position, std::uint64_t previous,
+                            std::uint32_t& last_sixteen) const {
+    if (run_done_ >= position) {  // the last bytes belong to a run examined already
+      last_sixteen = 0;
+      return run_done_;
     }
     last_sixteen = static_cast<std::uint32_t>(previous >> 48);
     return position;
-  }
-
-  // One 64-byte block of the wide scans: an event if 16 run characters start in the block, or
-  // end the previous one and begin this one, or if it holds a '%' or '\'. Returns where the
-  // scan goes on.
-  LEAKHOUND_BITS_TARGET std::size_t wide_block(std::size_t position, std::uint64_t run,
-                                               std::uint64_t special, std::uint64_t& previous) {
-    const std::uint64_t sixteen = sixteen_in_a_row(run);
-    // Without a branch: with no run characters before, 16 at the start of this block are also
-    // `sixteen`'s first bit.
-    // TZCNT and LZCNT give 64 for 0: std::countr_one and countl_one test for it with a branch.
-    const auto before = static_cast<std::size_t>(std::countl_one(previous));
-    const bool across = before + static_cast<std::size_t>(std::countr_one(run)) >= 16;
-    if ((sixteen | special) == 0 && !across) {
-      previous = run;
-      return position + 64;
-    }
-    const std::size_t start = across ? position - before
-                              : sixteen != 0
-                                  ? position + static_cast<std::size_t>(std::countr_zero(sixteen))
-                                  : kNoRun;
-    return on_event(position, 64, run, special, start, previous);
   }
 #endif
 
@@ -731,11 +774,7 @@ class RunFinder {
   template <typename Mask>
   std::size_t on_event(std::size_t position, std::size_t width, Mask run, Mask special,
                        std::size_t start, Mask& previous) {
-    for (; special != 0; special &= special - 1) {
-      const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
-      if (data_[at] == '%' && at >= percent_done_) percent_run(at);
-      if (data_[at] == '\\' && at >= escape_done_ && hiding_escape(data_, at)) escape_run(at);
-    }
+    examine_specials(position, special);
     if (full()) return data_.size();
     if (start == kNoRun) {
       previous = run;
@@ -747,6 +786,16 @@ class RunFinder {
     if (start < run_done_) return position + width;  // cannot happen: blocks resume after runs
     alphabet_run(start);
     return full() ? data_.size() : std::max(position, run_done_);
+  }
+
+  // The '%' and '\\' at the bits of `special` from `position` that were not examined already.
+  template <typename Mask>
+  void examine_specials(std::size_t position, Mask special) {
+    for (; special != 0; special &= special - 1) {
+      const std::size_t at = position + static_cast<std::size_t>(std::countr_zero(special));
+      if (data_[at] == '%' && at >= percent_done_) percent_run(at);
+      if (data_[at] == '\\' && at >= escape_done_ && hiding_escape(data_, at)) escape_run(at);
+    }
   }
 
   // Byte by byte over [from, to); returns where the fast scan resumes.

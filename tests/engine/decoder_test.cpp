@@ -291,6 +291,27 @@ TEST_CASE("decoder: an escaped string is decoded from its start whatever escapes
   }
 }
 
+TEST_CASE("regression: a run after one that ends at the wide scan's last block is found",
+          "[decoder]") {
+  // Found by fuzz_decoder comparing the paths: when a run examined by the wide scan ended
+  // exactly where the narrower scan took over, the narrower one saw its last 16 characters as
+  // a new run, skipped it as examined, and with it the rest of its block.
+  const std::string first = base64("first encoded text 1!");  // 28 characters, no padding
+  const std::string second = base64("second encoded text!!");
+  for (std::size_t blocks = 1; blocks <= 3; ++blocks) {
+    for (std::size_t gap = 1; gap <= 3; ++gap) {
+      std::string data(blocks * 64 - first.size(), ' ');
+      data += first + std::string(gap, ' ') + second + std::string(gap, '.');
+      INFO("blocks " << blocks << " gap " << gap);
+      const std::vector<DecodedSegment> widest = decode_with(DecoderPath::widest, data);
+      REQUIRE(widest.size() == 2);
+      CHECK(widest[1].begin == blocks * 64 + gap);
+      for (const DecoderPath narrower : kNarrowerPaths)
+        check_same_segments(widest, decode_with(narrower, data));
+    }
+  }
+}
+
 TEST_CASE("regression: the byte-by-byte tail examines what an escaped string holds", "[decoder]") {
   // Found by fuzz_decoder comparing the paths: within the last bytes (examined one by one) a
   // '%' inside an escaped string was skipped, and runs starting together came out in either
