@@ -400,13 +400,15 @@ bool has_avx512() {
 constexpr std::uint8_t kPercentSign = 16;
 constexpr std::uint8_t kBackslash = 32;
 constexpr std::uint8_t kEscapeKind = 64;
+constexpr std::uint8_t kHighHexDigit = 128;  // 8-9 a-f A-F: hex_may_be_text's high bit
 
 constexpr std::array<std::uint8_t, 128> make_ascii_classes() {
   std::array<std::uint8_t, 128> classes{};
   for (int c = 0; c < 128; ++c)
     classes[c] = static_cast<std::uint8_t>(
         kClasses[c] | (c == '%' ? kPercentSign : 0) | (c == '\\' ? kBackslash : 0) |
-        (c == 'u' || c == 'x' || c == '/' || (c >= '0' && c <= '7') ? kEscapeKind : 0));
+        (c == 'u' || c == 'x' || c == '/' || (c >= '0' && c <= '7') ? kEscapeKind : 0) |
+        (kHexValues[c] >= 8 ? kHighHexDigit : 0));
   return classes;
 }
 alignas(64) constexpr std::array<std::uint8_t, 128> kAsciiClasses = make_ascii_classes();
@@ -747,10 +749,36 @@ class RunFinder {
       for (std::uint64_t starts = event.starts; starts != 0; starts &= starts - 1) {
         const std::size_t start =
             event.position + static_cast<std::size_t>(std::countr_zero(starts));
-        if (start >= run_done_) alphabet_run(start);
+        if (start >= run_done_ && !(scan_ == BlockScan::avx512 && nothing_in_run_512(start)))
+          alphabet_run(start);
       }
       if (full()) return false;
     }
+    return true;
+  }
+
+  // alphabet_run's answer for most runs the AVX-512 scan notes, from one classification of the
+  // 64 bytes at the run's `start`: true (and the run marked examined) if the run is shorter
+  // than that and surely decodes to nothing by alphabet_run's tests (hex: too short, odd, or
+  // high bits in its first pairs; base64: both alphabets, or a binary head).
+  LEAKHOUND_AVX512_TARGET bool nothing_in_run_512(std::size_t start) {
+    if (start + 64 > data_.size()) return false;
+    const Classes512 classes(data_.data() + start);
+    const auto length = static_cast<std::size_t>(_tzcnt_u64(~classes.test(kRun)));
+    if (length == 64 || length > limits_.max_run || length < limits_.min_base64) return false;
+    const std::uint64_t in = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(length));
+    if ((~classes.test(kHexDigit) & in) == 0) {
+      constexpr std::uint64_t kFirstPairs = 0x5555;  // hex_may_be_text's eight characters
+      if (length >= limits_.min_hex && length % 2 == 0 &&
+          std::popcount(classes.test(kHighHexDigit) & kFirstPairs) <= 1)
+        return false;
+    } else if (const bool mixed =
+                   (classes.test(kStandard) & in) != 0 && (classes.test(kUrlSafe) & in) != 0;
+               !mixed && !base64_head_binary_avx2(data_.data() + start,
+                                                  allowed_non_text(decoded_base64_size(length),
+                                                                   limits_.max_non_printable)))
+      return false;
+    run_done_ = start + length;
     return true;
   }
 
