@@ -707,19 +707,21 @@ class RunFinder {
     std::array<WideEvent, kWideChunk> events;
     while (position + 64 <= data_.size()) {
       std::size_t count = 0;
-      for (std::size_t blocks = 0; blocks < kWideChunk && position + 64 <= data_.size();
-           ++blocks, position += 64) {
+      const std::size_t chunk_end = std::min(data_.size() - 63, position + kWideChunk * 64);
+      for (; position < chunk_end; position += 64) {
         const Classes512 classes(data_.data() + position);
-        // Only a '%' before two hex digits and a '\' before an escape that may hide something
-        // are events (the bytes after the block's last two are not known here: those are).
-        const std::uint64_t hex = classes.test(kHexDigit);
-        constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
-        const std::uint64_t percent =
-            classes.test(kPercentSign) & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1);
-        const std::uint64_t backslash =
-            classes.test(kBackslash) & (classes.test(kEscapeKind) >> 1 | kLast);
-        note_block(events[count], count, position, classes.test(kRun), percent | backslash,
-                   previous);
+        std::uint64_t special = classes.test(kPercentSign | kBackslash);
+        if (__builtin_expect(special != 0, 0)) {
+          // Only a '%' before two hex digits and a '\' before an escape that may hide
+          // something are events (the bytes after the block's last two are not known here:
+          // those are).
+          const std::uint64_t hex = classes.test(kHexDigit);
+          constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
+          special =
+              (classes.test(kPercentSign) & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1)) |
+              (classes.test(kBackslash) & (classes.test(kEscapeKind) >> 1 | kLast));
+        }
+        note_block(events[count], count, position, classes.test(kRun), special, previous);
       }
       if (!examine_events(events.data(), count)) return data_.size();
     }
