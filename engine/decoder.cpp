@@ -747,16 +747,18 @@ class RunFinder {
     for (std::size_t i = 0; i < count; ++i) {
       const WideEvent& event = events[i];
       examine_specials(event.position, event.special);
-      if (event.across != kNoRun && event.across >= run_done_) alphabet_run(event.across);
-      for (std::uint64_t starts = event.starts; starts != 0; starts &= starts - 1) {
-        const std::size_t start =
-            event.position + static_cast<std::size_t>(std::countr_zero(starts));
-        if (start >= run_done_ && !(scan_ == BlockScan::avx512 && nothing_in_run_512(start)))
-          alphabet_run(start);
-      }
+      if (event.across != kNoRun) examine_run(event.across);
+      for (std::uint64_t starts = event.starts; starts != 0; starts &= starts - 1)
+        examine_run(event.position + static_cast<std::size_t>(std::countr_zero(starts)));
       if (full()) return false;
     }
     return true;
+  }
+
+  // The run noted at `start`, unless examined already.
+  void examine_run(std::size_t start) {
+    if (start >= run_done_ && !(scan_ == BlockScan::avx512 && nothing_in_run_512(start)))
+      alphabet_run(start);
   }
 
   // alphabet_run's answer for most runs the AVX-512 scan notes, from one classification of the
