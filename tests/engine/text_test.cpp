@@ -15,9 +15,9 @@ TEST_CASE("count_newlines counts every line break at every length and alignment"
   std::string text(3 * 255 * 16 * 2 + 77, 'x');
   for (char& c : text)
     c = random() % 7 == 0 ? '\n' : static_cast<char>('a' + random() % 26);
-  for (std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16},
-                             std::size_t{31}, std::size_t{33}, std::size_t{255 * 16},
-                             std::size_t{255 * 32 + 17}, text.size() - 3}) {
+  for (std::size_t length :
+       {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{31},
+        std::size_t{33}, std::size_t{255 * 16}, std::size_t{255 * 32 + 17}, text.size() - 3}) {
     for (std::size_t offset : {0, 1, 3}) {
       const char* begin = text.data() + offset;
       INFO("length " << length << " offset " << offset);
