@@ -242,12 +242,11 @@ Result<hs_database*> RuleDatabase::compile_database(unsigned mode) const {
     flags.push_back(kRuleHsFlags);
     ids.push_back(static_cast<unsigned>(i));
   }
-  for (std::size_t k = 0; k < keywords_.size(); ++k) {
+  // Keywords in block mode only: a stream would need every sighting (a keyword counts near a
+  // hit), and looks in its window instead (StreamScanner::keyword_before).
+  for (std::size_t k = 0; mode == HS_MODE_BLOCK && k < keywords_.size(); ++k) {
     patterns.push_back(literal_pattern(keywords_[k]));
-    // A stream needs every sighting (keywords count near a hit); in streaming mode
-    // HS_FLAG_SINGLEMATCH would report a keyword once per stream.
-    flags.push_back(mode == HS_MODE_STREAM ? kKeywordHsFlags & ~HS_FLAG_SINGLEMATCH
-                                           : kKeywordHsFlags);
+    flags.push_back(kKeywordHsFlags);
     ids.push_back(static_cast<unsigned>(rules_.size() + k));
   }
   if (patterns.empty()) return nullptr;  // no rules: nothing to scan with
@@ -285,7 +284,7 @@ std::string RuleDatabase::cache_key(bool stream) const {
   hs_populate_platform(&platform);
   Sha256 hash;
   hash_field(hash, "leakhound-hsdb-v1");
-  if (stream) hash_field(hash, "stream-mode-v2");
+  if (stream) hash_field(hash, "stream-mode-v3");  // v3: no keyword patterns
   hash_field(hash, rules_hash_);
   hash_field(hash, hs_version());
   hash.update(&platform.tune, sizeof platform.tune);

@@ -60,11 +60,15 @@ class RuleDatabase {
   const std::vector<Rule>& rules() const { return rules_; }
   const hs_database* block_database() const { return block_database_; }
   // The streaming-mode database, compiled (or loaded from the cache) on first call; thread-safe.
-  // nullptr (not an error) when there are no rules.
+  // nullptr (not an error) when there are no rules. It holds the rules only: a stream looks
+  // for a hit's keywords in the bytes before it (every sighting of a common keyword, such as
+  // "http" in each line of an access log, would cost a callback).
   Result<const hs_database*> stream_database() const;
 
   // Vectorscan pattern ids: [0, rules().size()) are rules, the rest keywords.
   std::size_t keyword_count() const { return keywords_.size(); }
+  // Keyword k, lowercase (keywords match caselessly).
+  std::string_view keyword(std::size_t k) const { return keywords_[k]; }
   std::span<const std::uint32_t> rule_keywords(std::size_t rule) const {
     return rule_keywords_[rule];
   }

@@ -4,6 +4,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <new>
 
@@ -23,6 +24,14 @@ constexpr std::uint64_t kTrimSlack = 128 * 1024;
 // Decoding: a line longer than this is decoded in pieces (runs longer than half of it are
 // never decoded, so a piece boundary splits only runs that are skipped anyway, or one run).
 constexpr std::uint64_t kMaxDecodeLag = 2 * DecoderLimits{}.max_run;
+
+constexpr std::array<unsigned char, 256> make_lowercase() {
+  std::array<unsigned char, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return table;
+}
+constexpr std::array<unsigned char, 256> kLowercase = make_lowercase();
 
 bool starts_with_caseless(std::string_view text, std::string_view prefix) {
   if (prefix.size() > text.size()) return false;
@@ -68,7 +77,6 @@ Result<std::unique_ptr<StreamScanner>> StreamScanner::open(const RuleDatabase& d
       new StreamScanner(database, std::move(provenance), options));
   scanner->stream_database_ = stream_database.value();
   scanner->covered_until_.assign(database.rules().size(), 0);
-  scanner->keyword_last_end_.assign(database.keyword_count(), 0);
   if (scanner->stream_database_) {
     if (hs_alloc_scratch(scanner->stream_database_, &scanner->scratch_) != HS_SUCCESS) {
       throw std::bad_alloc();
@@ -89,12 +97,9 @@ StreamScanner::~StreamScanner() {
 int StreamScanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to,
                           unsigned int /*flags*/, void* context) {
   auto* self = static_cast<StreamScanner*>(context);
-  const std::size_t rule_count = self->database_.rules().size();
-  if (id < rule_count) {
+  // The window holds the piece being scanned and kMaxMatchLength bytes before it.
+  if (id < self->database_.rules().size() && self->keyword_before(id, to))
     self->pending_.push_back({id, static_cast<std::uint64_t>(to)});
-  } else {
-    self->keyword_last_end_[id - rule_count] = static_cast<std::uint64_t>(to) + 1;
-  }
   return 0;
 }
 
@@ -137,12 +142,32 @@ Result<void> StreamScanner::finish(std::vector<Finding>& out) {
   return decode_ready(true, out);
 }
 
-bool StreamScanner::keywords_near(std::uint32_t rule, std::uint64_t hit_end) const {
+bool StreamScanner::keyword_before(std::uint32_t rule, std::uint64_t hit_end) const {
   auto keywords = database_.rule_keywords(rule);
   if (keywords.empty()) return true;
+  // A sighting that ends at the hit's end or up to kMaxMatchLength bytes before it, looked for
+  // from the hit backwards (a keyword is most often part of the match).
+  const std::string_view data = window();
+  // (During a scan the window holds the piece already; stream_end_ does not count it yet.)
+  const auto end = static_cast<std::size_t>(std::min(hit_end - window_base_, data.size()));
+  const std::uint64_t lowest =
+      hit_end > RuleDatabase::kMaxMatchLength + 1 ? hit_end - RuleDatabase::kMaxMatchLength - 1 : 0;
+  const auto floor = static_cast<std::size_t>(std::max(lowest, window_base_) - window_base_);
   return std::any_of(keywords.begin(), keywords.end(), [&](std::uint32_t k) {
-    const std::uint64_t seen = keyword_last_end_[k];
-    return seen != 0 && seen + RuleDatabase::kMaxMatchLength >= hit_end;
+    const std::string_view keyword = database_.keyword(k);
+    if (keyword.empty()) return true;
+    if (end < keyword.size()) return false;
+    const auto first = static_cast<unsigned char>(keyword.front());
+    const std::size_t lowest_start = floor > keyword.size() ? floor - keyword.size() : 0;
+    for (std::size_t at = end - keyword.size() + 1; at-- > lowest_start;) {
+      if (kLowercase[static_cast<unsigned char>(data[at])] != first) continue;
+      std::size_t i = 1;
+      while (i < keyword.size() && kLowercase[static_cast<unsigned char>(data[at + i])] ==
+                                       static_cast<unsigned char>(keyword[i]))
+        ++i;
+      if (i == keyword.size()) return true;
+    }
+    return false;
   });
 }
 
@@ -167,7 +192,7 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
     hit_buffer_.clear();
     std::size_t forced = 0;  // hits so old that no more input may change them come first
     for (auto hit = group; hit != group_end; ++hit) {
-      if (hit->end <= covered_until_[rule] || !keywords_near(rule, hit->end)) continue;
+      if (hit->end <= covered_until_[rule]) continue;
       hit_buffer_.push_back({rule, static_cast<std::uint32_t>(hit->end - window_base_)});
       if (final || stream_end_ - hit->end >= RuleDatabase::kMaxMatchLength) forced++;
     }

@@ -101,7 +101,7 @@ class StreamScanner {
   static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
                     unsigned int flags, void* context);
   void confirm_pending(bool final, std::vector<Finding>& out);
-  bool keywords_near(std::uint32_t rule, std::uint64_t hit_end) const;
+  bool keyword_before(std::uint32_t rule, std::uint64_t hit_end) const;
   std::uint64_t search_start(const PendingHit& hit) const;
   std::uint64_t partial_match_start(std::uint64_t from, std::uint64_t limit);
   std::uint64_t pending_bound() const;
@@ -125,17 +125,16 @@ class StreamScanner {
   std::vector<char> window_;       // bytes [window_base_, stream_end_)
   std::uint64_t window_base_ = 0;  // absolute offset of window_[0]
   std::uint64_t lines_before_window_ = 0;
-  std::uint64_t stream_end_ = 0;                 // bytes fed so far
-  std::uint64_t released_ = 0;                   // redact: bytes handed out so far
-  std::vector<PendingHit> pending_;              // stage-1 hits not yet decided
-  std::vector<std::uint64_t> covered_until_;     // per rule: end of its last confirmed match
-  std::vector<std::uint64_t> keyword_last_end_;  // per keyword: end of its last sighting + 1
-  std::vector<SecretSpan> spans_;                // redact: confirmed secrets not yet released
-  std::uint64_t decoded_until_ = 0;              // decoding: bytes before it are decoded
-  std::uint64_t lines_before_decoded_ = 0;       // newlines before decoded_until_
-  std::vector<Finding> held_;                    // decoding: confirmed, their line not decoded
-  std::uint64_t line_memo_ = 0;                  // a line start at or before the last finding
-  std::uint64_t lines_before_memo_ = 0;          // newlines before line_memo_
+  std::uint64_t stream_end_ = 0;              // bytes fed so far
+  std::uint64_t released_ = 0;                // redact: bytes handed out so far
+  std::vector<PendingHit> pending_;           // stage-1 hits not yet decided
+  std::vector<std::uint64_t> covered_until_;  // per rule: end of its last confirmed match
+  std::vector<SecretSpan> spans_;             // redact: confirmed secrets not yet released
+  std::uint64_t decoded_until_ = 0;           // decoding: bytes before it are decoded
+  std::uint64_t lines_before_decoded_ = 0;    // newlines before decoded_until_
+  std::vector<Finding> held_;                 // decoding: confirmed, their line not decoded
+  std::uint64_t line_memo_ = 0;               // a line start at or before the last finding
+  std::uint64_t lines_before_memo_ = 0;       // newlines before line_memo_
   std::vector<Scanner::Hit> hit_buffer_;
   std::vector<Match> match_buffer_;
 };

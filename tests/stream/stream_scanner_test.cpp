@@ -8,6 +8,7 @@
 
 #include "engine/rule_loader.h"
 #include "engine/stream_scanner.h"
+#include "tests/engine/test_rules.h"
 #include "tests/support.h"
 
 using namespace leakhound;
@@ -319,5 +320,41 @@ TEST_CASE("line numbers stay right after the window is trimmed with decoding on"
     CHECK(findings[0].line == 30001);
     CHECK(findings[1].secret == encoded);
     CHECK(findings[1].line == 30002);
+  }
+}
+
+TEST_CASE("a rule's keyword counts up to 32 KiB before the hit in any piece", "[stream]") {
+  // The keyword is not part of the match: the stream looks for it in the bytes before the hit
+  // (no keyword sightings from Vectorscan, which cost a callback each on access logs).
+  Rule rule = test::make_rule("keyed-token", R"(\btok_[a-z0-9]{20}\b)");
+  rule.keywords = {"VaultKey"};
+  const auto database = test::build_database({rule});
+  const std::string token = "tok_" + std::string("k3y9") + "abcdefgh0123456x";
+  const auto scan = [&](const std::string& text, std::size_t read_size) {
+    Provenance provenance;
+    provenance.source = "stream";
+    provenance.path = "test";
+    auto scanner = StreamScanner::open(*database, provenance, StreamOptions{});
+    REQUIRE(scanner.ok());
+    std::vector<Finding> findings;
+    for (std::size_t at = 0; at < text.size(); at += read_size)
+      REQUIRE(scanner.value()->feed(std::string_view(text).substr(at, read_size), findings).ok());
+    REQUIRE(scanner.value()->finish(findings).ok());
+    return findings.size();
+  };
+  const std::string filler = "log line without the word\n";
+  std::string near = "vaultkey: ";
+  while (near.size() < 20 * 1024)
+    near += filler;
+  std::string far = "VAULTKEY: ";
+  while (far.size() < 40 * 1024)
+    far += filler;
+  for (const std::size_t read_size : {std::size_t{1} << 20, std::size_t{4096}, std::size_t{7}}) {
+    INFO("read size " << read_size);
+    CHECK(scan(near + token + "\n", read_size) == 1);
+    CHECK(scan("x " + token + " vaultKEY\n" + near + token + "\n", read_size) == 1);
+    CHECK(scan(far + token + "\n", read_size) == 0);     // too far before
+    CHECK(scan(token + " vaultkey\n", read_size) == 0);  // only after the hit
+    CHECK(scan(token + "\n", read_size) == 0);
   }
 }
