@@ -690,8 +690,8 @@ class RunFinder {
     std::array<WideEvent, kWideChunk> events;
     while (position + 64 <= data_.size()) {
       std::size_t count = 0;
-      for (std::size_t blocks = 0; blocks < kWideChunk && position + 64 <= data_.size();
-           ++blocks, position += 64) {
+      const std::size_t chunk_end = std::min(data_.size() - 63, position + kWideChunk * 64);
+      for (; position < chunk_end; position += 64) {
         const WideMasks low = classify_wide(data_.data() + position);
         const WideMasks high = classify_wide(data_.data() + position + 32);
         note_block(events[count], count, position, low.run | high.run << 32,
@@ -820,7 +820,7 @@ class RunFinder {
     return full() ? data_.size() : std::max(position, run_done_);
   }
 
-  // The '%' and '\\' at the bits of `special` from `position` that were not examined already.
+  // The '%' and '\' at the bits of `special` from `position` that were not examined already.
   template <typename Mask>
   void examine_specials(std::size_t position, Mask special) {
     for (; special != 0; special &= special - 1) {

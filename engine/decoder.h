@@ -4,8 +4,9 @@
 // encoded passwords, escaped strings in JSON and source code).
 //
 // Contract:
-// - Cheap when there is nothing to decode: runs are found by a 16-bytes-at-a-time class test
-//   (SSE2 where available); only blocks that could hold a run are looked at byte by byte.
+// - Cheap when there is nothing to decode: runs are found by a class test of 64 bytes at a
+//   time (AVX-512 or AVX2, chosen at run time; 16 with SSE2), and only the runs, '%' and '\'
+//   it notes are looked at; most runs are let go after their first 16 characters.
 // - Bounded: a run longer than DecoderLimits::max_run is skipped, decoded text is never longer
 //   than its run, and at most max_segments segments come out of one buffer, so decoding a
 //   buffer costs at most its size in time and memory, and depth d costs at most d times that.
