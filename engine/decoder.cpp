@@ -757,8 +757,31 @@ class RunFinder {
 
   // The run noted at `start`, unless examined already.
   void examine_run(std::size_t start) {
-    if (start >= run_done_ && !(scan_ == BlockScan::avx512 && nothing_in_run_512(start)))
-      alphabet_run(start);
+    if (start < run_done_) return;
+    const bool nothing =
+        scan_ == BlockScan::avx512 ? nothing_in_run_512(start) : nothing_in_run_avx2(start);
+    if (!nothing) alphabet_run(start);
+  }
+
+  // nothing_in_run_512 for base64 runs with AVX2 (two 32-byte classifications); hex runs go
+  // to alphabet_run.
+  LEAKHOUND_AVX2_TARGET bool nothing_in_run_avx2(std::size_t start) {
+    if (start + 64 > data_.size()) return false;
+    const WideRunMasks low = classify_run_wide(data_.data() + start);
+    const WideRunMasks high = classify_run_wide(data_.data() + start + 32);
+    const auto length =
+        static_cast<std::size_t>(_tzcnt_u64(~(low.run | std::uint64_t{high.run} << 32)));
+    if (length == 64 || length > limits_.max_run || length < limits_.min_base64) return false;
+    const std::uint64_t in = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(length));
+    if ((~(low.hex | std::uint64_t{high.hex} << 32) & in) == 0) return false;
+    const bool mixed = ((low.standard | std::uint64_t{high.standard} << 32) & in) != 0 &&
+                       ((low.url_safe | std::uint64_t{high.url_safe} << 32) & in) != 0;
+    if (!mixed && !base64_head_binary_avx2(
+                      data_.data() + start,
+                      allowed_non_text(decoded_base64_size(length), limits_.max_non_printable)))
+      return false;
+    run_done_ = start + length;
+    return true;
   }
 
   // alphabet_run's answer for most runs the AVX-512 scan notes, from one classification of the
