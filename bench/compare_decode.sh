@@ -12,8 +12,9 @@
 # sys) of each, the throughputs, and the decoding cost as the share of plain
 # throughput lost (issue 9 asks for at most 15%). Alternating the two commands
 # makes load from other processes hit both alike; CPU time is the steadier
-# figure on a shared machine. Timings are informational: nothing here is a
-# pass/fail assertion. Exit status: 0 when every run worked (leakhound's exit
+# figure on a shared machine. Then, when the build has bench/decode_bench, the
+# decoding pass alone over the corpus in memory for each block scan (widest, avx2,
+# sse2). Timings are informational: nothing here is a pass/fail assertion. Exit status: 0 when every run worked (leakhound's exit
 # code 1, findings, is fine), non-zero otherwise.
 set -euo pipefail
 
@@ -104,3 +105,14 @@ awk -v bytes="$CORPUS_BYTES" '
         printf "\ndecoding cost (share of plain throughput lost): wall %.1f%%, cpu %.1f%%\n",
             100 * (1 - wall["plain"] / wall["decoding"]), 100 * (1 - best_cpu["plain"] / best_cpu["decoding"])
     }' "$WORK/times"
+
+# The decoding pass alone, per block scan, when the build has bench/decode_bench.
+DECODE_BENCH="$(dirname "$BINARY")/bench/decode_bench"
+if [[ -x "$DECODE_BENCH" ]]; then
+    echo
+    echo "== the decoding pass alone (bench/decode_bench, in memory, best of 3)"
+    for path in widest avx2 sse2; do
+        printf '%-7s ' "$path"
+        "$DECODE_BENCH" "$CORPUS" --runs 3 --path "$path"
+    done
+fi
