@@ -143,32 +143,42 @@ Result<void> StreamScanner::finish(std::vector<Finding>& out) {
 }
 
 bool StreamScanner::keyword_before(std::uint32_t rule, std::uint64_t hit_end) const {
-  auto keywords = database_.rule_keywords(rule);
+  const auto keywords = database_.rule_keywords(rule);
   if (keywords.empty()) return true;
-  // A sighting that ends at the hit's end or up to kMaxMatchLength bytes before it, looked for
-  // from the hit backwards (a keyword is most often part of the match).
+  // A sighting of any of them that ends at the hit's end or up to kMaxMatchLength bytes before
+  // it, looked for in one pass from the hit backwards: a keyword is most often part of the
+  // match, and the nearest one ends the search.
   const std::string_view data = window();
   // (During a scan the window holds the piece already; stream_end_ does not count it yet.)
   const auto end = static_cast<std::size_t>(std::min(hit_end - window_base_, data.size()));
   const std::uint64_t lowest =
       hit_end > RuleDatabase::kMaxMatchLength + 1 ? hit_end - RuleDatabase::kMaxMatchLength - 1 : 0;
   const auto floor = static_cast<std::size_t>(std::max(lowest, window_base_) - window_base_);
-  return std::any_of(keywords.begin(), keywords.end(), [&](std::uint32_t k) {
+  std::array<bool, 256> first{};
+  std::size_t longest = 0;
+  for (const std::uint32_t k : keywords) {
     const std::string_view keyword = database_.keyword(k);
     if (keyword.empty()) return true;
-    if (end < keyword.size()) return false;
-    const auto first = static_cast<unsigned char>(keyword.front());
-    const std::size_t lowest_start = floor > keyword.size() ? floor - keyword.size() : 0;
-    for (std::size_t at = end - keyword.size() + 1; at-- > lowest_start;) {
-      if (kLowercase[static_cast<unsigned char>(data[at])] != first) continue;
+    first[static_cast<unsigned char>(keyword.front())] = true;
+    longest = std::max(longest, keyword.size());
+  }
+  const std::size_t lowest_start = floor > longest ? floor - longest : 0;
+  for (std::size_t at = end; at-- > lowest_start;) {
+    const unsigned char c = kLowercase[static_cast<unsigned char>(data[at])];
+    if (!first[c]) continue;
+    for (const std::uint32_t k : keywords) {
+      const std::string_view keyword = database_.keyword(k);
+      if (static_cast<unsigned char>(keyword.front()) != c || at + keyword.size() > end ||
+          at + keyword.size() < floor)
+        continue;
       std::size_t i = 1;
       while (i < keyword.size() && kLowercase[static_cast<unsigned char>(data[at + i])] ==
                                        static_cast<unsigned char>(keyword[i]))
         ++i;
       if (i == keyword.size()) return true;
     }
-    return false;
-  });
+  }
+  return false;
 }
 
 std::uint64_t StreamScanner::search_start(const PendingHit& hit) const {
