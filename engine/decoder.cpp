@@ -377,6 +377,40 @@ LEAKHOUND_AVX2_TARGET inline WideRunMasks classify_run_wide(const char* block) {
           ~static_cast<std::uint32_t>(_mm256_movemask_epi8(hex))};
 }
 
+// What the AVX-512 scan's filter of '%' and '\' needs, over 32 bytes with AVX2 compares: the
+// two characters, hex digits, and the bytes that may follow a '\' in a hiding escape.
+struct SpecialMasks {
+  std::uint32_t percent;
+  std::uint32_t backslash;
+  std::uint32_t hex;
+  std::uint32_t kind;
+};
+
+LEAKHOUND_AVX2_TARGET inline __m256i in_range_wide(__m256i bytes, char low, int count) {
+  return _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(-0x80 + count)),
+                           _mm256_add_epi8(bytes, _mm256_set1_epi8(static_cast<char>(0x80 - low))));
+}
+
+LEAKHOUND_AVX2_TARGET inline std::uint32_t wide_bits(__m256i lanes) {
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(lanes));
+}
+
+LEAKHOUND_AVX2_TARGET inline __m256i equal_wide(__m256i bytes, char c) {
+  return _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(c));
+}
+
+LEAKHOUND_AVX2_TARGET inline SpecialMasks classify_specials_wide(const char* block) {
+  const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
+  const __m256i hex =
+      _mm256_or_si256(in_range_wide(bytes, '0', 10),
+                      in_range_wide(_mm256_or_si256(bytes, _mm256_set1_epi8(0x20)), 'a', 6));
+  const __m256i kind =
+      _mm256_or_si256(_mm256_or_si256(equal_wide(bytes, 'u'), equal_wide(bytes, 'x')),
+                      _mm256_or_si256(equal_wide(bytes, '/'), in_range_wide(bytes, '0', 8)));
+  return {wide_bits(equal_wide(bytes, '%')), wide_bits(equal_wide(bytes, '\\')), wide_bits(hex),
+          wide_bits(kind)};
+}
+
 bool has_avx2() {
   // LZCNT by CPUID (clang's __builtin_cpu_supports does not know it): ABM, leaf 0x80000001.
   static const bool supported = [] {
@@ -694,8 +728,9 @@ class RunFinder {
       for (; position < chunk_end; position += 64) {
         const WideMasks low = classify_wide(data_.data() + position);
         const WideMasks high = classify_wide(data_.data() + position + 32);
-        note_block(events[count], count, position, low.run | high.run << 32,
-                   low.special | high.special << 32, previous);
+        std::uint64_t special = low.special | high.special << 32;
+        if (__builtin_expect(special != 0, 0)) special = hiding_specials_avx2(position);
+        note_block(events[count], count, position, low.run | high.run << 32, special, previous);
       }
       if (!examine_events(events.data(), count)) return data_.size();
     }
@@ -763,8 +798,7 @@ class RunFinder {
     if (!nothing) alphabet_run(start);
   }
 
-  // nothing_in_run_512 for base64 runs with AVX2 (two 32-byte classifications); hex runs go
-  // to alphabet_run.
+  // nothing_in_run_512 with AVX2 (two 32-byte classifications).
   LEAKHOUND_AVX2_TARGET bool nothing_in_run_avx2(std::size_t start) {
     if (start + 64 > data_.size()) return false;
     const WideRunMasks low = classify_run_wide(data_.data() + start);
@@ -773,7 +807,11 @@ class RunFinder {
         static_cast<std::size_t>(_tzcnt_u64(~(low.run | std::uint64_t{high.run} << 32)));
     if (length == 64 || length > limits_.max_run || length < limits_.min_base64) return false;
     const std::uint64_t in = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(length));
-    if ((~(low.hex | std::uint64_t{high.hex} << 32) & in) == 0) return false;
+    if ((~(low.hex | std::uint64_t{high.hex} << 32) & in) == 0) {
+      if (length >= limits_.min_hex && length % 2 == 0 && hex_may_be_text_avx2(start)) return false;
+      run_done_ = start + length;
+      return true;
+    }
     const bool mixed = ((low.standard | std::uint64_t{high.standard} << 32) & in) != 0 &&
                        ((low.url_safe | std::uint64_t{high.url_safe} << 32) & in) != 0;
     if (!mixed && !base64_head_binary_avx2(
@@ -782,6 +820,30 @@ class RunFinder {
       return false;
     run_done_ = start + length;
     return true;
+  }
+
+  // hex_may_be_text of the 16 characters at `start` (all hex digits), by one compare.
+  LEAKHOUND_AVX2_TARGET bool hex_may_be_text_avx2(std::size_t start) const {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_.data() + start));
+    const __m128i high = _mm_or_si128(in_range(bytes, '8', 2),
+                                      in_range(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 6));
+    constexpr std::uint32_t kFirstPairs = 0x5555;  // hex_may_be_text's eight characters
+    return _mm_popcnt_u32(bits(high) & kFirstPairs) <= 1;
+  }
+
+  // The scan_512 filter of a block's '%' and '\' with AVX2 compares: only a '%' before two hex
+  // digits and a '\' before an escape kind (u x 0-7 /) stay events, and the block's last ones.
+  LEAKHOUND_AVX2_TARGET std::uint64_t hiding_specials_avx2(std::size_t position) const {
+    const SpecialMasks low = classify_specials_wide(data_.data() + position);
+    const SpecialMasks high = classify_specials_wide(data_.data() + position + 32);
+    const auto join = [](std::uint32_t first, std::uint32_t second) {
+      return first | std::uint64_t{second} << 32;
+    };
+    const std::uint64_t hex = join(low.hex, high.hex);
+    constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
+    return (join(low.percent, high.percent) & (hex >> 1 | kLast) &
+            (hex >> 2 | kLast | kLast >> 1)) |
+           (join(low.backslash, high.backslash) & (join(low.kind, high.kind) >> 1 | kLast));
   }
 
   // alphabet_run's answer for most runs the AVX-512 scan notes, from one classification of the
