@@ -310,39 +310,47 @@ RunMasks classify_run(const char* block) {
 #endif
 
 #if defined(LEAKHOUND_DECODER_AVX2)
-// The scan's test over 32 bytes with AVX2 (chosen at run time): each byte's class is looked
-// up by its low and its high nibble (two shuffles) and the two bit sets are intersected.
-// Bits 0-4 mark the run alphabet (A-O a-o, P-Z p-z, '_', digits, '+' '-' '/'), bit 5 '%' and
-// bit 6 '\'; bytes from 0x80 have no class.
+// Each byte's class over 32 bytes with AVX2 (chosen at run time), looked up by its low and
+// its high nibble (two shuffles) and the two bit sets intersected; bytes from 0x80 have none.
+LEAKHOUND_AVX2_TARGET inline __m256i nibble_classes(const char* block, __m256i by_low,
+                                                    __m256i by_high) {
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
+  return _mm256_and_si256(
+      _mm256_shuffle_epi8(by_low, _mm256_and_si256(bytes, nibble)),
+      _mm256_shuffle_epi8(by_high, _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble)));
+}
+
+LEAKHOUND_AVX2_TARGET inline std::uint32_t wide_bits(__m256i lanes) {
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(lanes));
+}
+
+// The bytes whose class has any of `bits` (the compare marks those without: complemented).
+LEAKHOUND_AVX2_TARGET inline std::uint32_t with_class(__m256i classes, char bits) {
+  return ~wide_bits(
+      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(bits)), _mm256_setzero_si256()));
+}
+
+// The scan's test over 32 bytes: bits 0-4 mark the run alphabet (A-O a-o, P-Z p-z, '_',
+// digits, '+' '-' '/'), bit 5 '%' and bit 6 '\'.
 struct WideMasks {
   std::uint64_t run;
   std::uint64_t special;
 };
 
 LEAKHOUND_AVX2_TARGET inline WideMasks classify_wide(const char* block) {
-  const __m256i by_low =
+  const __m256i classes = nibble_classes(
+      block,
       _mm256_setr_epi8(0x0A, 0x0B, 0x0B, 0x0B, 0x0B, 0x2B, 0x0B, 0x0B, 0x0B, 0x0B, 0x03, 0x11, 0x41,
                        0x11, 0x01, 0x15, 0x0A, 0x0B, 0x0B, 0x0B, 0x0B, 0x2B, 0x0B, 0x0B, 0x0B, 0x0B,
-                       0x03, 0x11, 0x41, 0x11, 0x01, 0x15);
-  const __m256i by_high =
+                       0x03, 0x11, 0x41, 0x11, 0x01, 0x15),
       _mm256_setr_epi8(0, 0, 0x30, 0x08, 0x01, 0x46, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x30,
-                       0x08, 0x01, 0x46, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m256i nibble = _mm256_set1_epi8(0x0F);
-  const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
-  const __m256i low = _mm256_and_si256(bytes, nibble);
-  const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble);
-  const __m256i classes =
-      _mm256_and_si256(_mm256_shuffle_epi8(by_low, low), _mm256_shuffle_epi8(by_high, high));
-  const __m256i zero = _mm256_setzero_si256();
-  const auto outside = static_cast<std::uint32_t>(_mm256_movemask_epi8(
-      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x1F)), zero)));
-  const auto plain = static_cast<std::uint32_t>(_mm256_movemask_epi8(
-      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x60)), zero)));
-  return {static_cast<std::uint32_t>(~outside), static_cast<std::uint32_t>(~plain)};
+                       0x08, 0x01, 0x46, 0x01, 0x02, 0, 0, 0, 0, 0, 0, 0, 0));
+  return {with_class(classes, 0x1F), with_class(classes, 0x60)};
 }
 
-// A run's extent and alphabet over 32 bytes, looked up by nibbles as classify_wide does: bit 0
-// A-O a-o, bit 1 P-Z p-z, bit 2 digits, bit 3 '+' '/', bit 4 '-', bit 5 '_', bit 6 A-F a-f.
+// A run's extent and alphabet over 32 bytes, looked up as classify_wide does: bit 0 A-O a-o,
+// bit 1 P-Z p-z, bit 2 digits, bit 3 '+' '/', bit 4 '-', bit 5 '_', bit 6 A-F a-f.
 struct WideRunMasks {
   std::uint32_t run;
   std::uint32_t standard;
@@ -351,30 +359,20 @@ struct WideRunMasks {
 };
 
 LEAKHOUND_AVX2_TARGET inline WideRunMasks classify_run_wide(const char* block) {
-  const __m256i by_low =
+  const __m256i classes = nibble_classes(
+      block,
       _mm256_setr_epi8(0x06, 0x47, 0x47, 0x47, 0x47, 0x47, 0x47, 0x07, 0x07, 0x07, 0x03, 0x09, 0x01,
                        0x11, 0x01, 0x29, 0x06, 0x47, 0x47, 0x47, 0x47, 0x47, 0x47, 0x07, 0x07, 0x07,
-                       0x03, 0x09, 0x01, 0x11, 0x01, 0x29);
-  const __m256i by_high =
+                       0x03, 0x09, 0x01, 0x11, 0x01, 0x29),
       _mm256_setr_epi8(0, 0, 0x18, 0x04, 0x41, 0x22, 0x41, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x18,
-                       0x04, 0x41, 0x22, 0x41, 0x02, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m256i nibble = _mm256_set1_epi8(0x0F);
-  const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
-  const __m256i classes = _mm256_and_si256(
-      _mm256_shuffle_epi8(by_low, _mm256_and_si256(bytes, nibble)),
-      _mm256_shuffle_epi8(by_high, _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble)));
-  const __m256i zero = _mm256_setzero_si256();
-  const __m256i run = _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x3F)), zero);
-  const __m256i standard =
-      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x08)), zero);
-  const __m256i url_safe =
-      _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x30)), zero);
-  const __m256i hex = _mm256_cmpeq_epi8(_mm256_and_si256(classes, _mm256_set1_epi8(0x44)), zero);
-  // Each compare marks the bytes without the class: the masks are complemented.
-  return {~static_cast<std::uint32_t>(_mm256_movemask_epi8(run)),
-          ~static_cast<std::uint32_t>(_mm256_movemask_epi8(standard)),
-          ~static_cast<std::uint32_t>(_mm256_movemask_epi8(url_safe)),
-          ~static_cast<std::uint32_t>(_mm256_movemask_epi8(hex))};
+                       0x04, 0x41, 0x22, 0x41, 0x02, 0, 0, 0, 0, 0, 0, 0, 0));
+  return {with_class(classes, 0x3F), with_class(classes, 0x08), with_class(classes, 0x30),
+          with_class(classes, 0x44)};
+}
+
+// The two 32-bit halves of a 64-byte block's mask as one.
+inline std::uint64_t join_halves(std::uint32_t low, std::uint32_t high) {
+  return low | std::uint64_t{high} << 32;
 }
 
 // What the AVX-512 scan's filter of '%' and '\' needs, over 32 bytes with AVX2 compares: the
@@ -391,10 +389,6 @@ LEAKHOUND_AVX2_TARGET inline __m256i in_range_wide(__m256i bytes, char low, int 
                            _mm256_add_epi8(bytes, _mm256_set1_epi8(static_cast<char>(0x80 - low))));
 }
 
-LEAKHOUND_AVX2_TARGET inline std::uint32_t wide_bits(__m256i lanes) {
-  return static_cast<std::uint32_t>(_mm256_movemask_epi8(lanes));
-}
-
 LEAKHOUND_AVX2_TARGET inline __m256i equal_wide(__m256i bytes, char c) {
   return _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(c));
 }
@@ -409,6 +403,15 @@ LEAKHOUND_AVX2_TARGET inline SpecialMasks classify_specials_wide(const char* blo
                       _mm256_or_si256(equal_wide(bytes, '/'), in_range_wide(bytes, '0', 8)));
   return {wide_bits(equal_wide(bytes, '%')), wide_bits(equal_wide(bytes, '\\')), wide_bits(hex),
           wide_bits(kind)};
+}
+
+// The events among a 64-byte block's '%' and '\' (bit masks): a '%' before two hex digits and
+// a '\' before an escape kind; the block's last ones stay, the bytes after them unknown here.
+inline std::uint64_t hiding_specials(std::uint64_t percent, std::uint64_t backslash,
+                                     std::uint64_t hex, std::uint64_t kind) {
+  constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
+  return (percent & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1)) |
+         (backslash & (kind >> 1 | kLast));
 }
 
 bool has_avx2() {
@@ -746,16 +749,9 @@ class RunFinder {
       for (; position < chunk_end; position += 64) {
         const Classes512 classes(data_.data() + position);
         std::uint64_t special = classes.test(kPercentSign | kBackslash);
-        if (__builtin_expect(special != 0, 0)) {
-          // Only a '%' before two hex digits and a '\' before an escape that may hide
-          // something are events (the bytes after the block's last two are not known here:
-          // those are).
-          const std::uint64_t hex = classes.test(kHexDigit);
-          constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
-          special =
-              (classes.test(kPercentSign) & (hex >> 1 | kLast) & (hex >> 2 | kLast | kLast >> 1)) |
-              (classes.test(kBackslash) & (classes.test(kEscapeKind) >> 1 | kLast));
-        }
+        if (__builtin_expect(special != 0, 0))
+          special = hiding_specials(classes.test(kPercentSign), classes.test(kBackslash),
+                                    classes.test(kHexDigit), classes.test(kEscapeKind));
         note_block(events[count], count, position, classes.test(kRun), special, previous);
       }
       if (!examine_events(events.data(), count)) return data_.size();
@@ -803,17 +799,16 @@ class RunFinder {
     if (start + 64 > data_.size()) return false;
     const WideRunMasks low = classify_run_wide(data_.data() + start);
     const WideRunMasks high = classify_run_wide(data_.data() + start + 32);
-    const auto length =
-        static_cast<std::size_t>(_tzcnt_u64(~(low.run | std::uint64_t{high.run} << 32)));
+    const auto length = static_cast<std::size_t>(_tzcnt_u64(~join_halves(low.run, high.run)));
     if (length == 64 || length > limits_.max_run || length < limits_.min_base64) return false;
     const std::uint64_t in = _bzhi_u64(~std::uint64_t{0}, static_cast<unsigned>(length));
-    if ((~(low.hex | std::uint64_t{high.hex} << 32) & in) == 0) {
+    if ((~join_halves(low.hex, high.hex) & in) == 0) {
       if (length >= limits_.min_hex && length % 2 == 0 && hex_may_be_text_avx2(start)) return false;
       run_done_ = start + length;
       return true;
     }
-    const bool mixed = ((low.standard | std::uint64_t{high.standard} << 32) & in) != 0 &&
-                       ((low.url_safe | std::uint64_t{high.url_safe} << 32) & in) != 0;
+    const bool mixed = (join_halves(low.standard, high.standard) & in) != 0 &&
+                       (join_halves(low.url_safe, high.url_safe) & in) != 0;
     if (!mixed && !base64_head_binary_avx2(
                       data_.data() + start,
                       allowed_non_text(decoded_base64_size(length), limits_.max_non_printable)))
@@ -831,19 +826,13 @@ class RunFinder {
     return _mm_popcnt_u32(bits(high) & kFirstPairs) <= 1;
   }
 
-  // The scan_512 filter of a block's '%' and '\' with AVX2 compares: only a '%' before two hex
-  // digits and a '\' before an escape kind (u x 0-7 /) stay events, and the block's last ones.
+  // hiding_specials of the block at `position`, by AVX2 compares.
   LEAKHOUND_AVX2_TARGET std::uint64_t hiding_specials_avx2(std::size_t position) const {
     const SpecialMasks low = classify_specials_wide(data_.data() + position);
     const SpecialMasks high = classify_specials_wide(data_.data() + position + 32);
-    const auto join = [](std::uint32_t first, std::uint32_t second) {
-      return first | std::uint64_t{second} << 32;
-    };
-    const std::uint64_t hex = join(low.hex, high.hex);
-    constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
-    return (join(low.percent, high.percent) & (hex >> 1 | kLast) &
-            (hex >> 2 | kLast | kLast >> 1)) |
-           (join(low.backslash, high.backslash) & (join(low.kind, high.kind) >> 1 | kLast));
+    return hiding_specials(join_halves(low.percent, high.percent),
+                           join_halves(low.backslash, high.backslash),
+                           join_halves(low.hex, high.hex), join_halves(low.kind, high.kind));
   }
 
   // alphabet_run's answer for most runs the AVX-512 scan notes, from one classification of the
