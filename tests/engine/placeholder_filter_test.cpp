@@ -55,7 +55,7 @@ TEST_CASE("placeholder words and bracketed names are placeholders", "[placeholde
 TEST_CASE("a field's own name as its value is a placeholder", "[placeholder]") {
   // `password password` in a .netrc, `Password=myPassword` in a documented connection string.
   for (std::string_view secret : {"password", "Password", "myPassword", "Database_Password",
-                                  "db-passwd", "pass", "PWD", "secret"}) {
+                                  "db-passwd", "pass", "PWD", "repopwd", "secret"}) {
     INFO(secret);
     CHECK(classify_placeholder(secret) == PlaceholderKind::placeholder_text);
   }
