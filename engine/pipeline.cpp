@@ -12,6 +12,7 @@
 
 #include "engine/decoder.h"
 #include "engine/overlaps.h"
+#include "engine/rule_paths.h"
 #include "engine/scanner.h"
 
 namespace leakhound {
@@ -68,6 +69,7 @@ void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
     std::stable_sort(item.findings.begin(), item.findings.end(),
                      [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
   }
+  drop_findings_outside_rule_paths(item.findings, 0, blob.provenance.path);
   if (blob.refiner) blob.refiner->refine(scanner, item.findings);
   // The bytes are not needed past this point: free them on the thread that loaded them (some
   // sources' buffers belong to per-thread handles) and keep memory bounded by the scan stage.

@@ -135,6 +135,18 @@ bool is_placeholder_text(std::string_view secret) {
   if (secret.find("\xE2\x80\xA6") != std::string_view::npos) return true;  // U+2026 ellipsis
   if (secret.find("***") != std::string_view::npos) return true;           // masked: sk_****abcd
   if (starts_with_caseless(secret, "your") || ends_with_caseless(secret, "here")) return true;
+  // The name of the field standing in for its value: `password password` in a .netrc,
+  // `Password=myPassword` in a documented connection string, `Password=Database_Password`.
+  if (ends_with_caseless(secret, "password") || ends_with_caseless(secret, "passwd")) return true;
+  // "repopwd", "db_pwd"; a random value ending in "PWd" (1 in 10^4 of base62) is no name.
+  if (ends_with_caseless(secret, "pwd") && std::all_of(secret.begin(), secret.end(), [](char c) {
+        return is_alpha(c) || c == '_' || c == '-';
+      })) {
+    return true;
+  }
+  for (std::string_view word : {"pass", "secret"}) {
+    if (secret.size() == word.size() && starts_with_caseless(secret, word)) return true;
+  }
   return std::any_of(kPlaceholderWords.begin(), kPlaceholderWords.end(),
                      [&](std::string_view word) { return contains_caseless(secret, word); });
 }

@@ -36,6 +36,9 @@ struct Rule {
   Severity severity = Severity::medium;
   Confidence confidence = Confidence::medium;
   std::vector<std::string> tags;
+  // File-name globs (engine/rule_paths.h): when set, only inputs whose path matches one report
+  // this rule's findings, for formats recognisable only by their file's name.
+  std::vector<std::string> paths;
   std::vector<std::string> references;
   std::string remediation;  // what the credential grants and how to revoke it
   std::vector<std::string> examples;

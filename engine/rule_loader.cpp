@@ -107,7 +107,8 @@ const std::set<std::string, std::less<>> kKnownKeys = {"id",
                                                        "min_relative_entropy",
                                                        "placeholder_filter",
                                                        "generic",
-                                                       "checksum"};
+                                                       "checksum",
+                                                       "paths"};
 
 Result<Rule> read_rule(const toml::table& table, std::string_view origin) {
   RuleReader reader(table, origin);
@@ -133,6 +134,7 @@ Result<Rule> read_rule(const toml::table& table, std::string_view origin) {
   reader.read_string("remediation", rule.remediation, false, id);
   reader.read_string_list("keywords", rule.keywords, false, id);
   reader.read_string_list("tags", rule.tags, true, id);
+  reader.read_string_list("paths", rule.paths, false, id);
   reader.read_string_list("references", rule.references, true, id);
   reader.read_string_list("examples", rule.examples, true, id);
   reader.read_string_list("negative_examples", rule.negative_examples, true, id);

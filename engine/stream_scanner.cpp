@@ -10,6 +10,7 @@
 
 #include "engine/decoder.h"
 #include "engine/overlaps.h"
+#include "engine/rule_paths.h"
 #include "engine/text.h"
 
 namespace leakhound {
@@ -257,6 +258,7 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
 }
 
 void StreamScanner::filter_from(std::vector<Finding>& findings, std::size_t first) {
+  drop_findings_outside_rule_paths(findings, first, provenance_.path);
   if (!options_.filter) return;
   auto rejected =
       std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),

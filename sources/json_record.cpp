@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/decoder.h"
+#include "engine/rule_paths.h"
 
 namespace leakhound {
 
@@ -82,6 +83,7 @@ struct Walk {
       (void)scan_decoded(scanner, text, decode, base, found);
       std::move(found.begin(), found.end(), std::back_inserter(out));
     }
+    drop_findings_outside_rule_paths(out, first, base.path);
     // The value's place, added only to what was found (most values hold nothing), after the
     // stream's own fields and before the decoder's.
     for (std::size_t i = first; i < out.size(); ++i) {

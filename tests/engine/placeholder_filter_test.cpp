@@ -52,6 +52,21 @@ TEST_CASE("placeholder words and bracketed names are placeholders", "[placeholde
   }
 }
 
+TEST_CASE("a field's own name as its value is a placeholder", "[placeholder]") {
+  // `password password` in a .netrc, `Password=myPassword` in a documented connection string.
+  for (std::string_view secret : {"password", "Password", "myPassword", "Database_Password",
+                                  "db-passwd", "pass", "PWD", "repopwd", "secret"}) {
+    INFO(secret);
+    CHECK(classify_placeholder(secret) == PlaceholderKind::placeholder_text);
+  }
+  // Human passwords that merely contain a word are values.
+  for (std::string_view secret :
+       {"hunter22", "pass123", "Passw0rd!", "secret-sauce-42", "bypass"}) {
+    INFO(secret);
+    CHECK(classify_placeholder(secret) == PlaceholderKind::none);
+  }
+}
+
 TEST_CASE("template references are placeholders", "[placeholder]") {
   for (std::string_view secret :
        {"${API_KEY}", "prefix-${TOKEN}", "{{ .Values.apiKey }}", "{{token}}", "$API_KEY",
@@ -98,8 +113,9 @@ TEST_CASE("random secrets and test values are not placeholders", "[placeholder]"
   }
   // Crypt hashes start with $ but are no template; short runs in test ids are no filler.
   for (std::string_view secret :
-       {"$2b$12$Xc5rS8nqjO6yQpVt1wz8lO", "$apr1$Zq8vN2rK$x7Lm4Pw9", "id_111111", "aaa_1111",
-        "acme_0123456789abcdef", "3536%U9Zk!~N21~XP2a"}) {
+       {"$2b$12$Xc5rS8nqjO6yQpVt1wz8lO", "$apr1$Zq8vN2rK$x7Lm4Pw9",
+        "$P$B7xQ2mK9pL4sR8tV1wZ5yC3nF6h", "$y$j9T$Fm3kQ8zP1wR5tY7uI2oA4s$D6fG9hJ1kL3zX5c",
+        "id_111111", "aaa_1111", "acme_0123456789abcdef", "3536%U9Zk!~N21~XP2a"}) {
     INFO(secret);
     CHECK(classify_placeholder(secret) == PlaceholderKind::none);
   }
