@@ -21,6 +21,15 @@ poetry.lock).  Into them it writes, in the place each format would hold them,
   identifiers, near-miss tokens, URLs without credentials, base64 images,
   publishable (public by design) keys.
 
+Syntax files (family "generic-syntax") hold generic credentials in the forms
+that simple `name = "value"` patterns miss (Go typed declarations, PHP .=,
+Makefile ?= ::= :::=, XML values on the next line, YAML block scalars,
+Terraform, Kotlin and Groovy, HTTP headers in curl, logs and Postman, curl -u,
+command-line passwords, SQL, setters, C #define, PowerShell), beside the code
+and documentation noise that name-based rules mistake for secrets (code
+references, counting placeholders, published public sample values, CSRF and
+public tokens, selectors, routes, labels).
+
 The answer key is written last, as OUTDIR/../<basename OUTDIR>.labels.json:
 
     [{"path": "rel/to/OUTDIR", "line": 1-based, "family": "...",
