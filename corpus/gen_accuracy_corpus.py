@@ -21,6 +21,15 @@ poetry.lock).  Into them it writes, in the place each format would hold them,
   identifiers, near-miss tokens, URLs without credentials, base64 images,
   publishable (public by design) keys.
 
+Syntax files (family "generic-syntax") hold generic credentials in the forms
+that simple `name = "value"` patterns miss (Go typed declarations, PHP .=,
+Makefile ?= ::= :::=, XML values on the next line, YAML block scalars,
+Terraform, Kotlin and Groovy, HTTP headers in curl, logs and Postman, curl -u,
+command-line passwords, SQL, setters, C #define, PowerShell), beside the code
+and documentation noise that name-based rules mistake for secrets (code
+references, counting placeholders, published public sample values, CSRF and
+public tokens, selectors, routes, labels).
+
 The answer key is written last, as OUTDIR/../<basename OUTDIR>.labels.json:
 
     [{"path": "rel/to/OUTDIR", "line": 1-based, "family": "...",
@@ -440,9 +449,13 @@ ENV_READS = {
 }
 
 
+BEARER_CHARS = set(string.ascii_letters + string.digits + "-._~+/=")
+
+
 def bearer_like(text: str) -> bool:
-    """Whether a value could plausibly be sent as a bearer token (not a URL or a phrase)."""
-    return not any(c in text for c in (" ", ";", "/", "{", "<"))
+    """Whether a value could plausibly be sent as a bearer token: RFC 6750's token characters,
+    not a URL or a phrase."""
+    return set(text) <= BEARER_CHARS and "/" not in text
 
 
 class Format:
@@ -452,6 +465,7 @@ class Format:
 
     def __init__(self, r: random.Random, g: Gen):
         self.r, self.g = r, g
+        self.kind = "secret"  # the kind of the item being written: "secret" or "hard-negative"
 
     def header(self, path: str) -> list[str]:
         return []
@@ -778,7 +792,7 @@ class Terraform(Format):
                 f'  region = "{self.r.choice(["eu-west-1", "us-east-1"])}"', "}", ""]
 
     def assign(self, name, text):
-        return [f'resource "kubernetes_secret" "{lower(name)}" {{', f'  data = {{ value = "{text}" }}', "}"], 1
+        return [f'resource "kubernetes_secret" "{self.g.w()}" {{', "  data = {", f'    {lower(name)} = "{text}"', "  }", "}"], 2
 
     def assign_pem(self, name, pem):
         return [f"variable \"{lower(name)}\" {{", "  default = <<EOT"] + pem + ["EOT", "}"], 2, "\n".join(pem)
@@ -843,8 +857,9 @@ class Log(Format):
         return f"{self.g.ts()} {level} [{self.g.w()}-{self.g.w()}] {text}"
 
     def assign(self, name, text):
+        # Whatever is sent in an Authorization header is a credential, so only secrets go there.
         c = self.r.random()
-        if c < 0.4 or not bearer_like(text):
+        if c < 0.4 or not bearer_like(text) or self.kind != "secret":
             return [self.line("DEBUG", f"loaded config {name}={text}")], 0
         if c < 0.7:
             return [self.line("INFO", f"request headers: {{\"Authorization\": \"Bearer {text}\"}}")], 0
@@ -865,7 +880,7 @@ class Markdown(Format):
         c = self.r.random()
         if c < 0.5:
             return ["```sh", f"export {name}={text}", "```"], 1
-        if c < 0.75 or not bearer_like(text):
+        if c < 0.75 or not bearer_like(text) or self.kind != "secret":
             return [f"Set `{name}` to `{text}` before running the service."], 0
         return ["```sh", f"curl -H \"Authorization: Bearer {text}\" https://api.example.com/v1/{self.g.w()}", "```"], 1
 
@@ -985,12 +1000,239 @@ def service_account(r: random.Random) -> tuple[list[str], int, str]:
 
 
 # --------------------------------------------------------------------------
+# Syntax files: the assignment forms that simple `name = "value"` patterns miss
+# (family "generic-syntax"), and the code and documentation noise that
+# name-based rules mistake for secrets (hard negatives of the same family).
+# --------------------------------------------------------------------------
+
+SYNTAX_PASSWORD_NAMES = ["DB_PASSWORD", "ADMIN_PASSWORD", "SMTP_PASSWORD", "LDAP_BIND_PASSWORD", "MYSQL_ROOT_PASSWORD"]
+SYNTAX_SECRET_NAMES = ["API_KEY", "API_TOKEN", "CLIENT_SECRET", "AUTH_TOKEN", "SECRET_KEY", "ACCESS_TOKEN", "SIGNING_SECRET"]
+AWS_SECRET_NAMES = ["AWS_SECRET_ACCESS_KEY", "aws_secret_access_key"]
+
+
+def syntax_value(r: random.Random, kind: str) -> str:
+    if kind == "password":
+        return password(r, 12, 20)
+    if kind == "aws":
+        return random_body(r, B64, 40)
+    return random_body(r, string.ascii_letters + DIGITS, r.choice([24, 32, 40]))
+
+
+def split_join(*pieces: str) -> str:
+    """Published sample values, kept in pieces so that this file scans clean."""
+    return "".join(pieces)
+
+
+# Each syntax: the file names it lives in, the comment marker, positive templates and
+# hard-negative templates.  A template takes (r, g) and returns (lines, index of the
+# value's line, provider, value); a value of None labels nothing (context lines).
+def _pos(kind, provider, render):
+    def make(r, g):
+        name = r.choice(SYNTAX_PASSWORD_NAMES if kind == "password" else AWS_SECRET_NAMES if kind == "aws" else SYNTAX_SECRET_NAMES)
+        value = syntax_value(r, kind)
+        lines, at = render(r, g, name, value)
+        return lines, at, provider, value, "secret", ("cloud" if kind == "aws" else "generic-syntax")
+    return make
+
+
+def _neg(provider, render):
+    def make(r, g):
+        lines, at, value = render(r, g)
+        return lines, at, provider, value, "hard-negative", "generic-syntax"
+    return make
+
+
+def _rnd(r, n=32):
+    return random_body(r, string.ascii_letters + DIGITS, n)
+
+
+SYNTAXES = {
+    "go": (["{w}.go", "config.go"], "//", [
+        _pos("secret", "go-typed-var", lambda r, g, n, v: ([f'var {camel(n)} string = "{v}"'], 0)),
+        _pos("password", "go-const-block", lambda r, g, n, v: (["const (", f'\t{camel(n)} = "{v}"', ")"], 1)),
+        _pos("secret", "go-var-block", lambda r, g, n, v: (["var (", f'\t{camel(n)} string = "{v}"', ")"], 1)),
+    ], [
+        _neg("code-reference", lambda r, g: ([f"\tpassword := env.{r.choice(['PERKEEP_TEST_PASSWORD', 'INTEGRATION_DB_PASSWORD'])}"], 0, None)),
+        _neg("code-reference", lambda r, g: ([f"\tcfg.APIToken = settings.{r.choice(['API_TOKEN', 'DEPLOY_TOKEN'])}"], 0, None)),
+    ]),
+    "php": (["{w}.php", "wp-settings.php"], "//", [
+        _pos("secret", "php-define", lambda r, g, n, v: ([f'define("{n}", "{v}");'], 0)),
+        _pos("password", "php-concat-assign", lambda r, g, n, v: ([f"${camel(n)} = '';", f"${camel(n)} .= '{v}';"], 1)),
+        _pos("aws", "aws-secret-access-key", lambda r, g, n, v: ([f"define('{n.upper()}', '{v}');"], 0)),
+    ], [
+        _neg("env-read", lambda r, g: (["define('DB_PASSWORD', getenv('DB_PASSWORD'));"], 0, None)),
+        _neg("selector", lambda r, g: (['$form->addField("#add-password", "password");'], 0, None)),
+    ]),
+    "make": (["Makefile", "{w}.mk"], "#", [
+        _pos("secret", "make-conditional-assign", lambda r, g, n, v: ([f"{n} ?= {v}"], 0)),
+        _pos("password", "make-posix-assign", lambda r, g, n, v: ([f"{n} ::= {v}"], 0)),
+        _pos("secret", "make-immediate-assign", lambda r, g, n, v: ([f"{n} :::= {v}"], 0)),
+    ], [
+        _neg("template", lambda r, g: (["API_TOKEN ?= $(shell cat .secrets/api_token)"], 0, None)),
+        _neg("template", lambda r, g: (["DB_PASSWORD ?= $(DEFAULT_DB_PASSWORD)"], 0, None)),
+    ]),
+    "xml": (["pom.xml", "settings.xml", "applicationContext.xml"], None, [
+        _pos("password", "xml-value-next-line", lambda r, g, n, v: (["    <password>", f"        {v}", "    </password>"], 1)),
+        _pos("password", "xml-property-attribute", lambda r, g, n, v: ([f'  <property name="password" value="{v}"/>'], 0)),
+        _pos("secret", "xml-entry-key", lambda r, g, n, v: ([f'  <entry key="{camel(n)}">{v}</entry>'], 0)),
+    ], [
+        _neg("template", lambda r, g: (["    <password>${env.NEXUS_PASSWORD}</password>"], 0, None)),
+        _neg("placeholder", lambda r, g: (["    <password>&lt;YOUR_PASSWORD&gt;</password>"], 0, None)),
+    ]),
+    "yaml-block": (["values.yaml", "{w}.yml"], "#", [
+        _pos("password", "yaml-block-literal", lambda r, g, n, v: ([f"  {lower(n)}: |", f"    {v}"], 1)),
+        _pos("secret", "yaml-block-folded", lambda r, g, n, v: ([f"  {lower(n)}: >-", f"    {v}"], 1)),
+    ], [
+        _neg("ansible-vault", lambda r, g: (["  db_password: !vault |", "    $ANSIBLE_VAULT;1.1;AES256"], 0, None)),
+        _neg("route", lambda r, g: (['  password_reset: "passwords#edit"'], 0, None)),
+    ]),
+    "hcl": (["main.tf", "{w}.tf", "variables.tf"], "#", [
+        _pos("password", "terraform-variable-default", lambda r, g, n, v: (
+            [f'variable "{lower(n)}" {{', "  type      = string", "  sensitive = true", f'  default   = "{v}"', "}"], 3)),
+        _pos("password", "terraform-attribute", lambda r, g, n, v: (
+            [f'resource "aws_db_instance" "{g.w()}" {{', '  engine   = "postgres"', f'  password = "{v}"', "}"], 2)),
+        _pos("secret", "terraform-provider-block", lambda r, g, n, v: (
+            [f'provider "{g.w()}" {{', f'  api_token = "{v}"', "}"], 1)),
+    ], [
+        _neg("code-reference", lambda r, g: (["  password = random_password.db.result"], 0, None)),
+        _neg("code-reference", lambda r, g: (["  api_token = var.api_token"], 0, None)),
+    ]),
+    "kotlin": (["{W}.kt", "build.gradle.kts", "{W}.groovy"], "//", [
+        _pos("secret", "kotlin-val", lambda r, g, n, v: ([f'    val {camel(n)} = "{v}"'], 0)),
+        _pos("secret", "kotlin-const-typed", lambda r, g, n, v: ([f'    private const val {n}: String = "{v}"'], 0)),
+        _pos("password", "groovy-def", lambda r, g, n, v: ([f"    def {camel(n)} = '{v}'"], 0)),
+    ], [
+        _neg("code-reference", lambda r, g: (["    val apiKey = BuildConfig.API_KEY"], 0, None)),
+        _neg("env-read", lambda r, g: (['    val password = System.getenv("DB_PASSWORD")'], 0, None)),
+    ]),
+    "curl": (["{w}.sh", "smoke-test.sh"], "#", [
+        _pos("secret", "curl-bearer-header", lambda r, g, n, v: ([f'curl -fsS -H "Authorization: Bearer {v}" https://api.{g.w()}.test/v1/{g.w()}'], 0)),
+        _pos("secret", "curl-api-key-header", lambda r, g, n, v: ([f"curl -H 'X-API-Key: {v}' https://api.{g.w()}.test/v2/{g.w()}"], 0)),
+        _pos("password", "curl-user-password", lambda r, g, n, v: ([f"curl -u {g.w()}:{v} https://ci.{g.w()}.test/api/json"], 0)),
+        _pos("password", "mysql-p-flag", lambda r, g, n, v: ([f"mysqldump -h db.internal -u backup -p{v} {g.w()} > /tmp/{g.w()}.sql"], 0)),
+        _pos("password", "cli-password-flag", lambda r, g, n, v: ([f"{g.w()}-cli login --user ops --password {v}"], 0)),
+    ], [
+        _neg("env-read", lambda r, g: (['curl -H "Authorization: Bearer $API_TOKEN" https://api.acme.test/v1/items'], 0, None)),
+        _neg("env-read", lambda r, g: (['curl -u "$CI_USER:$CI_PASSWORD" https://ci.acme.test/api/json'], 0, None)),
+        _neg("placeholder", lambda r, g: (["curl -u user:password https://ci.acme.test/api/json"], 0, None)),
+    ]),
+    "http-log": (["access-{w}.log", "http-dump.txt"], None, [
+        _pos("secret", "http-log-bearer", lambda r, g, n, v: ([f"{g.ts()} DEBUG > GET /v1/{g.w()} HTTP/1.1", f"{g.ts()} DEBUG > Authorization: Bearer {v}"], 1)),
+        _pos("secret", "http-log-api-key", lambda r, g, n, v: ([f"{g.ts()} DEBUG > x-api-key: {v}"], 0)),
+    ], [
+        _neg("csrf", lambda r, g: ([f"{g.ts()} DEBUG > X-CSRF-Token: {_rnd(r, 40)}"], 0, None)),
+        _neg("uuid", lambda r, g: ([f"{g.ts()} DEBUG > X-Request-Id: {g.uuid()}"], 0, None)),
+    ]),
+    "postman": (["{w}.postman_collection.json", "{w}.postman_environment.json"], None, [
+        _pos("secret", "postman-header", lambda r, g, n, v: ([f'        {{"key": "X-API-Key", "value": "{v}", "type": "text"}},'], 0)),
+        _pos("secret", "postman-bearer", lambda r, g, n, v: ([f'        {{"key": "Authorization", "value": "Bearer {v}", "type": "text"}},'], 0)),
+        _pos("password", "postman-variable", lambda r, g, n, v: ([f'    {{"key": "{camel(n)}", "value": "{v}", "enabled": true}},'], 0)),
+    ], [
+        _neg("template", lambda r, g: (['        {"key": "X-API-Key", "value": "{{apiKey}}", "type": "text"},'], 0, None)),
+        _neg("public-value", lambda r, g: ([f'    {{"key": "publicToken", "value": "{_rnd(r, 32)}", "enabled": true}},'], 0, None)),
+    ]),
+    "properties-colon": (["application.properties", "{w}.properties"], "#", [
+        _pos("password", "properties-colon", lambda r, g, n, v: ([f"{lower(n).replace('_', '.')}: {v}"], 0)),
+        _pos("secret", "properties-spaced-colon", lambda r, g, n, v: ([f"{lower(n).replace('_', '.')} : {v}"], 0)),
+    ], [
+        _neg("template", lambda r, g: (["spring.datasource.password: ${DB_PASSWORD}"], 0, None)),
+    ]),
+    "k8s-aws": (["{w}-deployment.yaml"], "#", [
+        _pos("aws", "aws-secret-access-key", lambda r, g, n, v: (
+            ["          env:", "            - name: AWS_SECRET_ACCESS_KEY", f'              value: "{v}"'], 2)),
+    ], [
+        _neg("secret-ref", lambda r, g: (["            - name: AWS_SECRET_ACCESS_KEY", "              valueFrom:",
+                                          "                secretKeyRef: {name: aws, key: secret}"], 0, None)),
+    ]),
+    "py-noise": (["{w}.py", "settings.py"], "#", [
+        _pos("secret", "python-kwarg", lambda r, g, n, v: ([f'client = {pascal(g.w())}Client({lower(n)}="{v}")'], 0)),
+    ], [
+        _neg("code-reference", lambda r, g: (["secret_key = settings.SECRET_KEY"], 0, None)),
+        _neg("code-reference", lambda r, g: (["    self.secret_key = app.config.SECRET_KEY_BASE"], 0, None)),
+        _neg("sequence", lambda r, g: (['API_KEY = "abcdefg1234567890abcdefg12346"'], 0, None)),
+        _neg("sequence", lambda r, g: (['SECRET = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4"'], 0, None)),
+        _neg("sequence", lambda r, g: (['DATABRICKS_TOKEN = "dapi1234567890abcdef1234567890ab"'], 0, None)),
+        _neg("public-value", lambda r, g: ([f'csrf_token = "{_rnd(r, 40)}"'], 0, None)),
+    ]),
+    "js-noise": (["{w}.js", "firebase.js", "search.js"], "//", [
+        _pos("secret", "js-object-property", lambda r, g, n, v: ([f'  {camel(n)}: "{v}",'], 0)),
+    ], [
+        _neg("published-sample", lambda r, g: (['  apiKey: "' + split_join("AIza", "SyDOCAbC123dEf", "456GhI789jKl012-MnO") + '",'], 0, None)),
+        _neg("published-sample", lambda r, g: (["const searchApiKey = '" + split_join("6be0576ff61c05", "3d5f9a3225e2a90f76") + "';"], 0, None)),
+        _neg("selector", lambda r, g: (['const passwordToggle = "#add-password";'], 0, None)),
+        _neg("label", lambda r, g: (['var i18n={passwordLabel:"Password:",rememberMe:"Remember me on this computer"};'], 0, None)),
+        _neg("public-value", lambda r, g: ([f'  publicToken: "{_rnd(r, 32)}",'], 0, None)),
+    ]),
+    "rb-noise": (["routes.rb", "{w}.rb"], "#", [
+        _pos("password", "ruby-hash-rocket", lambda r, g, n, v: ([f"  :password => '{v}',"], 0)),
+    ], [
+        _neg("route", lambda r, g: (['  get "password" => "passwords#edit", as: :edit_password'], 0, None)),
+        _neg("csrf", lambda r, g: ([f'<meta name="csrf-token" content="{_rnd(r, 86)}==" />'], 0, None)),
+    ]),
+    "java-builder": (["{W}.java", "DataSourceConfig.java"], "//", [
+        _pos("password", "java-setter", lambda r, g, n, v: ([f'        dataSource.setPassword("{v}");'], 0)),
+        _pos("secret", "java-builder", lambda r, g, n, v: ([f"        .{r.choice(['apiKey', 'clientSecret', 'token'])}(\"{v}\")"], 0)),
+    ], [
+        _neg("env-read", lambda r, g: (['        dataSource.setPassword(System.getenv("DB_PASSWORD"));'], 0, None)),
+        _neg("code-reference", lambda r, g: (["        dataSource.setPassword(properties.getPassword());"], 0, None)),
+    ]),
+    "c-define": (["config.h", "secrets.h", "{w}.ino"], "//", [
+        _pos("password", "c-define", lambda r, g, n, v: ([f'#define {r.choice(["WIFI_PASSWORD", "MQTT_PASSWORD", "AP_PASS"])} "{v}"'], 0)),
+        _pos("secret", "c-define", lambda r, g, n, v: ([f'#define {n} "{v}"'], 0)),
+    ], [
+        _neg("identifier", lambda r, g: (["#define PASSWORD_MAX_LENGTH 64"], 0, None)),
+        _neg("placeholder", lambda r, g: (['#define WIFI_PASSWORD "your-wifi-password"'], 0, None)),
+    ]),
+    "sql": (["{w}.sql", "seed.sql", "V2__create_users.sql"], "--", [
+        _pos("password", "sql-identified-by", lambda r, g, n, v: ([f"CREATE USER '{g.w()}'@'%' IDENTIFIED BY '{v}';"], 0)),
+        _pos("password", "sql-with-password", lambda r, g, n, v: ([f"CREATE ROLE {g.w()} WITH LOGIN PASSWORD '{v}';"], 0)),
+    ], [
+        _neg("template", lambda r, g: (["CREATE USER 'app'@'%' IDENTIFIED BY '${DB_PASSWORD}';"], 0, None)),
+        _neg("bind-parameter", lambda r, g: (["ALTER USER app IDENTIFIED BY :new_password;"], 0, None)),
+    ]),
+    "powershell": (["{w}.ps1", "deploy.ps1"], "#", [
+        _pos("password", "powershell-securestring", lambda r, g, n, v: ([f'$secure = ConvertTo-SecureString "{v}" -AsPlainText -Force'], 0)),
+        _pos("password", "docker-login-p", lambda r, g, n, v: ([f"docker login -u {g.w()} -p {v} registry.{g.w()}.test"], 0)),
+    ], [
+        _neg("env-read", lambda r, g: (["$secure = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force"], 0, None)),
+        _neg("env-read", lambda r, g: (["docker login -u ci -p $env:REGISTRY_PASSWORD registry.acme.test"], 0, None)),
+    ]),
+    "md-noise": (["README.md", "{w}.md"], None, [
+        _pos("secret", "markdown-curl-token", lambda r, g, n, v: (["```sh", f'curl -H "Authorization: Token {v}" https://api.acme.test/v1/me', "```"], 1)),
+    ], [
+        _neg("placeholder", lambda r, g: (["```sh", "export DATABASE_URL=postgresql" + "://user:password@localhost/app_dev", "```"], 1, None)),
+        _neg("placeholder", lambda r, g: (["Set `password: &lt;YOUR_PASSWORD&gt;` in the config."], 0, None)),
+    ]),
+}
+SYNTAX_WEIGHT = 25
+
+
+def syntax_file(r: random.Random, g: Gen, kind: str) -> tuple[list[str], list[tuple[int, str, str, str, str]], str]:
+    """Lines, labels (0-based line, provider, value, kind, family) and file-name template of a
+    file in one syntax, with 1 to 3 positives and 1 to 3 hard negatives among comments."""
+    names, comment, positives, negatives = SYNTAXES[kind]
+    picks = r.sample(positives, min(len(positives), r.randint(1, 3))) + \
+        r.sample(negatives, min(len(negatives), r.randint(1, 3)))
+    r.shuffle(picks)
+    lines, labels = [], []
+    for make in picks:
+        if comment:
+            lines.append(f"{comment} {g.sentence(3, 9)}")
+        block, at, provider, value, label_kind, family = make(r, g)
+        labels.append((len(lines) + at, provider, value if value is not None else block[at].strip(), label_kind, family))
+        lines += block
+        lines.append("")
+    return lines, labels, r.choice(names)
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
 def render_item(fmt: Format, item: Item) -> tuple[list[str], int, str]:
     """Lines for one item in fmt, the index of its value's line, the labelled value."""
     name = fmt.r.choice(item.names)
+    fmt.kind = item.kind
     if item.style == "envread":
         return fmt.envread(name)
     if item.pem is not None:
@@ -1029,8 +1271,8 @@ def main(argv=None) -> int:
 
     r = random.Random(a.seed)
     g = Gen(r)
-    kinds = list(FORMATS) + ["lock", "service-account"]
-    weights = [w for _, _, w in FORMATS.values()] + [LOCK_WEIGHT, SERVICE_ACCOUNT_WEIGHT]
+    kinds = list(FORMATS) + ["lock", "service-account", "syntax"]
+    weights = [w for _, _, w in FORMATS.values()] + [LOCK_WEIGHT, SERVICE_ACCOUNT_WEIGHT, SYNTAX_WEIGHT]
     plan = [r.choices(kinds, weights=weights)[0] for _ in range(a.files)]
     text_files = [i for i, k in enumerate(plan) if k in FORMATS]
 
@@ -1058,6 +1300,13 @@ def main(argv=None) -> int:
             for ln, provider, value in negs:
                 labels.append({"path": path, "line": ln + 1, "family": "generic", "provider": provider,
                                "kind": "hard-negative", "value": value})
+        elif kind == "syntax":
+            syntax = r.choice(sorted(SYNTAXES))
+            lines, labs, fname = syntax_file(r, g, syntax)
+            path = file_path(r, fname, used)
+            for ln, provider, value, label_kind, family in labs:
+                labels.append({"path": path, "line": ln + 1, "family": family, "provider": provider,
+                               "kind": label_kind, "value": value})
         elif kind == "service-account":
             path = file_path(r, r.choice(["service-account.json", "gcp-key.json", "{w}-sa.json"]), used)
             lines, ln, value = service_account(r)

@@ -180,6 +180,104 @@ bool is_path(std::string_view secret) {
   return named_segments > 0 || rooted;
 }
 
+bool is_name_char(char c) {
+  return is_alpha(c) || is_digit(c) || c == '_' || c == '$';
+}
+
+// Attribute access in code: two or more dotted names, each one a plain identifier, as in
+// settings.SECRET_KEY, env.PERKEEP_TEST_PASSWORD, app.config.SECRET_KEY_BASE, os.environ. Short
+// leading names (os, db) are allowed; the last one must read as a name.
+bool is_attribute_access(std::string_view secret) {
+  std::size_t segments = 0;
+  while (!secret.empty()) {
+    const std::size_t dot = secret.find('.');
+    const std::string_view segment = secret.substr(0, dot);
+    const bool last = dot == std::string_view::npos;
+    if (segment.empty() || is_digit(segment.front()) ||
+        !std::all_of(segment.begin(), segment.end(), is_name_char)) {
+      return false;
+    }
+    const bool short_lower =
+        !last && segment.size() <= 2 && std::all_of(segment.begin(), segment.end(), is_lower);
+    if (!short_lower && !is_plain_identifier(segment)) return false;
+    ++segments;
+    if (last) break;
+    secret.remove_prefix(dot + 1);
+  }
+  return segments >= 2;
+}
+
+// A form label or prompt: "Password:", "New password?".
+bool is_label(std::string_view secret) {
+  if (secret.size() < 2 || (secret.back() != ':' && secret.back() != '?')) return false;
+  return is_plain_identifier(secret.substr(0, secret.size() - 1));
+}
+
+bool is_kebab_or_snake(std::string_view text) {
+  return !text.empty() && is_alpha(text.front()) &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '_'; }) &&
+         is_plain_identifier(text);
+}
+
+// CSS selectors (#add-password, .password-field) and routes naming a controller action: Rails
+// passwords#edit, Laravel PasswordController@update, Symfony Security::login.
+bool is_selector_or_route(std::string_view secret) {
+  if ((secret.front() == '#' || secret.front() == '.') && is_kebab_or_snake(secret.substr(1))) {
+    return true;
+  }
+  for (std::string_view separator : {"#", "@", "::"}) {
+    const std::size_t at = secret.find(separator);
+    if (at == std::string_view::npos || at == 0) continue;
+    if (is_kebab_or_snake(secret.substr(0, at)) &&
+        is_kebab_or_snake(secret.substr(at + separator.size()))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The name a value is assigned to, from the text before it on its line: the last word, or the
+// one before it when the last is a type (Go's `var csrfToken string = "..."`).
+std::string_view assigned_name(std::string_view before) {
+  auto last_word = [](std::string_view& text) {
+    while (!text.empty() && !is_name_char(text.back()) && text.back() != '-' &&
+           text.back() != '.') {
+      text.remove_suffix(1);
+    }
+    std::size_t begin = text.size();
+    while (begin > 0 &&
+           (is_name_char(text[begin - 1]) || text[begin - 1] == '-' || text[begin - 1] == '.')) {
+      --begin;
+    }
+    const std::string_view word = text.substr(begin);
+    text.remove_suffix(word.size());
+    return word;
+  };
+  if (before.size() > 128) before.remove_prefix(before.size() - 128);
+  std::string_view name = last_word(before);
+  // {"key": "publicToken", "value": "..."}, <meta name="csrf-token" content="...">
+  if (name == "value" || name == "content") name = last_word(before);
+  constexpr std::array<std::string_view, 5> kTypes = {"string", "str", "String", "var", "val"};
+  if (std::find(kTypes.begin(), kTypes.end(), name) != kTypes.end()) return last_word(before);
+  return name;
+}
+
+// Values that are public by design, recognised by their name: browser-side tokens (CSRF, XSRF,
+// Rails' authenticity_token), publishable and public keys, search-only keys (Algolia),
+// reCAPTCHA and Turnstile site keys.
+bool is_public_by_name(std::string_view secret, std::string_view before) {
+  // Stripe's publishable keys go to browsers, sometimes as Bearer tokens.
+  if (secret.starts_with("pk_live_") || secret.starts_with("pk_test_")) return true;
+  const std::string_view name = assigned_name(before);
+  constexpr std::array<std::string_view, 13> kPublicWords = {
+      "public",     "publishable", "csrf",       "xsrf",           "authenticity",
+      "searchkey",  "search_key",  "search-key", "search_api_key", "searchapikey",
+      "searchonly", "sitekey",     "site_key"};
+  return std::any_of(kPublicWords.begin(), kPublicWords.end(),
+                     [&](std::string_view word) { return contains_caseless(name, word); });
+}
+
 }  // namespace
 
 bool is_plain_identifier(std::string_view text) {
@@ -269,6 +367,12 @@ std::string_view to_string(GenericSkip skip) {
       return "url";
     case GenericSkip::reference:
       return "reference";
+    case GenericSkip::code:
+      return "code";
+    case GenericSkip::selector:
+      return "selector";
+    case GenericSkip::public_value:
+      return "public-value";
   }
   return "none";
 }
@@ -285,6 +389,9 @@ GenericSkip classify_generic(std::string_view secret, std::string_view before,
   if (is_plain_url(secret)) return GenericSkip::url;
   if (is_path(secret)) return GenericSkip::path;
   if (is_plain_identifier(secret)) return GenericSkip::identifier;
+  if (is_attribute_access(secret) || is_label(secret)) return GenericSkip::code;
+  if (is_selector_or_route(secret)) return GenericSkip::selector;
+  if (is_public_by_name(secret, before)) return GenericSkip::public_value;
   return GenericSkip::none;
 }
 

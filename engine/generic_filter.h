@@ -18,16 +18,20 @@ enum class GenericSkip : std::uint8_t {
   boolean,     // true, false, yes, no, on, off, null, nil, none, undefined
   number,      // digits with separators: numbers, dates, times, versions
   uuid,
-  hash,       // algorithm-prefixed digests, crypt() hashes, hex next to hash-ish words
-  colour,     // #abc, #a1b2c3, #a1b2c3d4
-  path,       // /etc/app/secret.key, ./config/token.json, C:\keys\app.pfx
-  url,        // a URL without credentials in its user info or query
-  reference,  // sops ENC[...], vault:..., arn:aws:...: a pointer to a secret, not the secret
+  hash,          // algorithm-prefixed digests, crypt() hashes, hex next to hash-ish words
+  colour,        // #abc, #a1b2c3, #a1b2c3d4
+  path,          // /etc/app/secret.key, ./config/token.json, C:\keys\app.pfx
+  url,           // a URL without credentials in its user info or query
+  reference,     // sops ENC[...], vault:..., arn:aws:...: a pointer to a secret, not the secret
+  code,          // attribute access (settings.SECRET_KEY, env.TEST_PASSWORD), labels ("Password:")
+  selector,      // CSS selectors and routes: #add-password, .password-field, passwords#edit
+  public_value,  // assigned to a name that says it is public: publicToken, csrf_token, site_key
 };
 
 std::string_view to_string(GenericSkip skip);
 
-// `before` and `after`: the rest of the candidate's line on each side (may be empty).
+// `before` and `after`: the rest of the candidate's line on each side (may be empty). `before`
+// ends with the name the value is assigned to, which says whether the value is public.
 GenericSkip classify_generic(std::string_view secret, std::string_view before = {},
                              std::string_view after = {});
 

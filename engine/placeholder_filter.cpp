@@ -10,14 +10,27 @@ namespace {
 // Providers' published documentation keys whose text does not say EXAMPLE. Only the random
 // bodies are kept, each split in two, so neither this file nor the binary holds a string any
 // rule reports; a candidate containing a body is that documentation key (or a copy of it).
-constexpr std::array<std::array<std::string_view, 2>, 6> kPublishedExampleBodies = {{
+// Well-known public values are kept here too: values that appear in thousands of repositories
+// because a vendor's documentation or SDK samples ship them, and that grant nothing secret.
+constexpr std::array<std::array<std::string_view, 2>, 8> kPublishedExampleBodies = {{
     {"16C7e42F292c", "6912E7710c838347Ae178B4a"},  // GitHub docs: ghp_/gho_ token in git URLs
     {"4eC39HqLyj", "WDarjtT1zdp7dc"},              // Stripe API reference: secret test key
     {"TYooMQauvd", "EDq54NiTphI7jx"},              // Stripe.js docs: publishable test key
     {"pdFZKVeTuE8", "sk7oOcBrzbqgy"},              // Slack OAuth docs: bot token response
     {"DaGmWKa4JsXZ-Hj", "Gw7ISLn_3namBGewQe"},     // Google Maps docs: API key
     {"SflKxwRJSMeKKF2QT4fw", "pMeJf36POk6yJV_adQssw5c"},  // jwt.io: the sample token's signature
+    // Firebase JS SDK reference (FirebaseOptions.apiKey): the sample web API key.
+    {"SyDOCAbC123dEf", "456GhI789jKl012-MnO"},
+    // Algolia InstantSearch and Autocomplete samples: the search-only key of the public
+    // "latency" demo application (search-only keys are public by design).
+    {"6be0576ff61c05", "3d5f9a3225e2a90f76"},
 }};
+
+// Whole values that name the thing instead of holding it: user:password@localhost in a
+// connection string's documentation, password = "secret".
+constexpr std::array<std::string_view, 8> kStandInValues = {
+    "password", "passwd", "mypassword", "yourpassword", "secret", "mysecret", "token", "apikey",
+};
 
 // Words that mark a value as a stand-in, compared without case.
 constexpr std::array<std::string_view, 14> kPlaceholderWords = {
@@ -27,7 +40,7 @@ constexpr std::array<std::string_view, 14> kPlaceholderWords = {
 
 // Calls that read a value from the environment or a secret store: a candidate that starts with
 // one, or that directly follows one (os.getenv("NAME")), is the name of a secret, not a secret.
-constexpr std::array<std::string_view, 19> kEnvironmentReads = {
+constexpr std::array<std::string_view, 23> kEnvironmentReads = {
     "os.environ[",
     "os.environ.get(",
     "os.getenv(",
@@ -47,6 +60,10 @@ constexpr std::array<std::string_view, 19> kEnvironmentReads = {
     "env(",
     "vars.",
     "var.",
+    "env.",  // GitHub Actions ${{ env.X }} without braces, Deno/Bun and Go test helpers
+    "ENV.",
+    "$env:",  // PowerShell
+    "${env:",
 };
 
 char lower(char c) {
@@ -121,6 +138,49 @@ bool is_mostly_filler(std::string_view secret) {
     }
     if (2 * covered >= n) return true;
   }
+  // A provider prefix followed by a mask of x: sk-ant-api03-XXXXXXXX. Six x in a row have odds
+  // of 1 in 62^5 per position in random base62.
+  std::size_t x_run = 0;
+  for (char c : secret) {
+    x_run = (c == 'x' || c == 'X') ? x_run + 1 : 0;
+    if (x_run >= 6) return true;
+  }
+  return false;
+}
+
+// Counting text typed by hand: "1234567890", "abcdefg12345abcdefg", "a1b2c3d4" (two
+// interleaved counts). Characters in ascending runs of 4 or more (9 goes on to 0 or to a, as in
+// hex) are counted with a step of one character and of two. The value is filler when the runs
+// cover it almost entirely (9/10), or cover 3/4 of it and the count restarts (two runs or
+// more): a single hex count after a prefix, as in a test rule's "acme_0123456789abcdef", stays.
+// In random base62 text a run of 4 has odds of about 1 in 62^3 per position.
+bool is_counting_sequence(std::string_view secret) {
+  const std::size_t n = secret.size();
+  if (n < 8) return false;
+  auto is_alnum = [](char c) { return c != '_' && is_identifier_char(c); };
+  auto follows = [&](char previous, char next) {
+    return (is_alnum(previous) && is_alnum(next) && next == previous + 1) ||
+           (previous == '9' && (next == '0' || next == 'a' || next == 'A'));
+  };
+  for (std::size_t step = 1; step <= 2; ++step) {
+    std::size_t covered = 0;
+    std::size_t runs = 0;
+    for (std::size_t lane = 0; lane < step; ++lane) {
+      std::size_t run = 1;
+      for (std::size_t i = lane + step; i <= n; i += step) {
+        if (i < n && follows(secret[i - step], secret[i])) {
+          ++run;
+          continue;
+        }
+        if (run >= 4) {
+          covered += run;
+          ++runs;
+        }
+        run = 1;
+      }
+    }
+    if (10 * covered >= 9 * n || (runs >= 2 && 4 * covered >= 3 * n)) return true;
+  }
   return false;
 }
 
@@ -129,6 +189,12 @@ bool is_placeholder_text(std::string_view secret) {
   const char last = secret.back();
   if ((first == '<' && last == '>') || (first == '[' && last == ']') ||
       (first == '(' && last == ')') || (first == '{' && last == '}')) {
+    return true;
+  }
+  if (starts_with_caseless(secret, "&lt;") && ends_with_caseless(secret, "&gt;")) return true;
+  if (std::any_of(kStandInValues.begin(), kStandInValues.end(), [&](std::string_view word) {
+        return secret.size() == word.size() && starts_with_caseless(secret, word);
+      })) {
     return true;
   }
   if (secret.find("...") != std::string_view::npos) return true;
@@ -164,7 +230,7 @@ bool is_wrapped_identifier(std::string_view text, std::string_view open, std::st
 }
 
 bool is_template_reference(std::string_view secret) {
-  for (std::string_view marker : {"${", "{{", "#{", "$("}) {
+  for (std::string_view marker : {"${", "{{", "#{", "$(", "<%", "{%"}) {
     if (secret.find(marker) != std::string_view::npos) return true;
   }
   // printf's %s where a value goes ("Bearer %s", "%s:%s"), not a '%' inside a password.
@@ -219,6 +285,8 @@ std::string_view to_string(PlaceholderKind kind) {
       return "template-reference";
     case PlaceholderKind::environment_read:
       return "environment-read";
+    case PlaceholderKind::counting_sequence:
+      return "counting-sequence";
   }
   return "none";
 }
@@ -230,6 +298,7 @@ PlaceholderKind classify_placeholder(std::string_view secret, std::string_view b
   if (is_documentation_example(secret)) return PlaceholderKind::documentation_example;
   if (is_placeholder_text(secret)) return PlaceholderKind::placeholder_text;
   if (is_mostly_filler(secret)) return PlaceholderKind::repeated_pattern;
+  if (is_counting_sequence(secret)) return PlaceholderKind::counting_sequence;
   return PlaceholderKind::none;
 }
 

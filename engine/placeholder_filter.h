@@ -21,6 +21,7 @@ enum class PlaceholderKind : std::uint8_t {
   placeholder_text,       // "changeme", "your_token_here", "<token>", "[secret]", "****", "..."
   template_reference,     // ${VAR}, {{ x }}, $VAR, %(x)s, %s, #{x}, %VAR%, @VAR@, __VAR__
   environment_read,       // os.environ[...], os.getenv(, process.env.X, secrets.X, ENV[...]
+  counting_sequence,      // typed counting: 1234567890, abcdefg12345, a1b2c3d4e5f6
 };
 
 std::string_view to_string(PlaceholderKind kind);

@@ -62,11 +62,53 @@ const std::vector<std::string> kPasswordLayouts = {
     "ENV DB_PASSWORD=VALUE",                                     // Dockerfile
     "ARG DB_PASSWORD=VALUE",                                     // Dockerfile
     "      - DB_PASSWORD=VALUE",                                 // docker-compose
-    "            - name: DB_PASSWORD\n              value: \"VALUE\"",  // Kubernetes env
-    "<password>VALUE</password>",                                       // XML
-    "<add key=\"DbPassword\" value=\"VALUE\" />",                       // .NET appSettings
-    "pg_dump --password=VALUE shop",                                    // command line
-    "INFO login user=ops password=VALUE attempt=1",                     // log line
+    "            - name: DB_PASSWORD\n              value: \"VALUE\"",          // Kubernetes env
+    "<password>VALUE</password>",                                               // XML
+    "<add key=\"DbPassword\" value=\"VALUE\" />",                               // .NET appSettings
+    "pg_dump --password=VALUE shop",                                            // command line
+    "INFO login user=ops password=VALUE attempt=1",                             // log line
+    "var dbPassword string = \"VALUE\"",                                        // Go, typed
+    "const (\n\tdbPassword = \"VALUE\"\n)",                                     // Go, const block
+    "$dbPassword .= 'VALUE';",                                                  // PHP, appended
+    "DB_PASSWORD ?= VALUE",                                                     // Make, conditional
+    "DB_PASSWORD ::= VALUE",                                                    // Make, POSIX
+    "DB_PASSWORD :::= VALUE",                                                   // Make, immediate
+    "db.password : VALUE",                                                      // Java properties
+    "<password>\n    VALUE\n</password>",                                       // XML, next line
+    "<property name=\"db.password\" value=\"VALUE\"/>",                         // Spring, Ant
+    "<entry key=\"dbPassword\">VALUE</entry>",                                  // properties XML
+    "  db_password: |\n    VALUE",                                              // YAML block scalar
+    "  db_password: >-\n    VALUE",                                             // YAML folded
+    "variable \"db_password\" {\n  type = string\n  default = \"VALUE\"\n}",    // Terraform
+    "    private const val DB_PASSWORD: String = \"VALUE\"",                    // Kotlin
+    "    def dbPassword = 'VALUE'",                                             // Groovy
+    "    {\"key\": \"dbPassword\", \"value\": \"VALUE\", \"enabled\": true},",  // Postman
+    "Set `DB_PASSWORD` to `VALUE` before starting.",                            // Markdown
+    "    dataSource.setDbPassword(\"VALUE\");",                                 // Java setter
+    "#define DB_PASSWORD \"VALUE\"",                                            // C, Arduino
+};
+
+// Syntaxes that carry a credential without a name: headers, curl -u, command-line options.
+const std::vector<std::string> kUnnamedLayouts = {
+    "curl -H \"Authorization: Bearer VALUE\" https://api.acme.test/v1",
+    "curl -H 'Authorization: Token VALUE' https://api.acme.test/v1",
+    "2026-05-01T12:00:03Z DEBUG > authorization: bearer VALUE",
+    "  {\"key\": \"Authorization\", \"value\": \"Bearer VALUE\", \"type\": \"text\"},",
+    "curl -H \"X-API-Key: VALUE\" https://api.acme.test/v1",
+    "curl -H 'x-auth-token: VALUE' https://api.acme.test/v1",
+    "headers = {'x-auth-token': 'VALUE'}",
+    "curl -u deploy:VALUE https://ci.acme.test/api/json",
+    "curl -X POST --user 'deploy:VALUE' https://ci.acme.test/api/json",
+    "mysqldump -h db -u backup -pVALUE shop > shop.sql",
+    "mysql -uroot -p'VALUE' -e 'SHOW DATABASES'",
+    "sshpass -p 'VALUE' ssh deploy@10.0.0.7",
+    "backup-tool --host db --password VALUE --verbose",
+    "vendor-cli login --api-key VALUE",
+    "docker login -u deploy -p VALUE registry.acme.test",
+    "$secure = ConvertTo-SecureString \"VALUE\" -AsPlainText -Force",
+    "CREATE USER 'app'@'%' IDENTIFIED BY 'VALUE';",
+    "CREATE ROLE reporting WITH LOGIN PASSWORD 'VALUE';",
+    "        .clientSecret(\"VALUE\")",
 };
 
 std::string with_value(std::string layout, const std::string& key, const std::string& value) {
@@ -106,6 +148,17 @@ TEST_CASE("generic rules find api keys and secrets in every supported syntax", "
       INFO(text);
       CHECK(generic_secrets(text) == std::vector<std::string>{value});
     }
+  }
+}
+
+TEST_CASE("regression: generic rules read headers, curl -u and command-line options",
+          "[generic][regression]") {
+  test::FakeSecrets fake(47);
+  for (const std::string& layout : kUnnamedLayouts) {
+    const std::string value = fake.random_string(32, test::kBase62);
+    const std::string text = with_value(layout, "password", value);
+    INFO(text);
+    CHECK(generic_secrets(text) == std::vector<std::string>{value});
   }
 }
 
@@ -187,6 +240,49 @@ TEST_CASE("generic rules skip hard negatives from real code", "[generic]") {
       "password_reset_url: \"https://example.com/reset\"",
       "ENABLE_PASSWORD_RESET=false",
       "secret: aaaa-bbbb-cccc-dddd-eeee",
+      // code references, selectors, routes and labels (issue 16)
+      "secret_key = settings.SECRET_KEY",
+      "password = env.PERKEEP_TEST_PASSWORD",
+      "    self.secret_key = app.config.SECRET_KEY_BASE",
+      "const passwordToggle = \"#add-password\";",
+      "  password_field: \".password-input-wrapper\"",
+      "  get \"password\" => \"passwords#edit\", as: :edit_password",
+      "  password_action: \"PasswordController@update\"",
+      "var i18n={passwordLabel:\"Password:\",rememberMe:\"Remember me on this computer\"};",
+      "API_TOKEN ?= $(shell cat .secrets/api_token)",
+      "DB_PASSWORD ?= $(DEFAULT_DB_PASSWORD)",
+      // documentation placeholders and public values
+      "password: &lt;YOUR_PASSWORD&gt;",
+      "DATABRICKS_TOKEN = \"dapi1234567890abcdef1234567890ab\"",
+      "api_key = \"abcdefg1234567890abcdefg12346\"",
+      "secret = \"a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4\"",
+      "csrf_token = \"" + b64.substr(0, 40) + "\"",
+      "var csrfToken string = \"" + b64.substr(0, 40) + "\"",
+      "  publicToken: \"" + b64.substr(0, 32) + "\",",
+      "    {\"key\": \"publicToken\", \"value\": \"" + b64.substr(0, 32) + "\"},",
+      "ALGOLIA_SEARCH_API_KEY=" + b64.substr(0, 32),
+      "RECAPTCHA_SITE_KEY=" + b64.substr(0, 40),
+      "> X-CSRF-Token: " + b64.substr(0, 40),
+      "curl -H \"Authorization: Bearer pk_live_" + b64.substr(0, 24) + "\" https://api.acme.test",
+      "  apiKey: \"" + std::string("AI") + "za" + "SyDOCAbC123dEf" + "456GhI789jKl012-MnO\",",
+      "const searchKey = '" + std::string("6be0576ff61c05") + "3d5f9a3225e2a90f76';",
+      // headers, curl and command lines without a literal credential
+      "curl -H \"Authorization: Bearer $API_TOKEN\" https://api.acme.test/v1",
+      "curl -H \"Authorization: Bearer <access-token>\" https://api.acme.test/v1",
+      "headers[\"Authorization\"] = \"Bearer \" + accessToken",
+      "curl -u \"$CI_USER:$CI_PASSWORD\" https://ci.acme.test/api/json",
+      "curl -u user:password https://ci.acme.test/api/json",
+      "mysql -u root -p shop < dump.sql",
+      "docker login --password-stdin registry.acme.test",
+      "backup-tool --password-file /run/secrets/backup --verbose",
+      "    {\"key\": \"X-API-Key\", \"value\": \"{{apiKey}}\"},",
+      "  db_password: !vault |\n    $ANSIBLE_VAULT;1.1;AES256",
+      "  private_key: |\n    -----BEGIN PUBLIC KEY-----",
+      "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}",
+      "    dataSource.setPassword(properties.getPassword());",
+      "#define PASSWORD_MAX_LENGTH 64",
+      "ALTER USER app IDENTIFIED BY :new_password;",
+      "docker login -u ci -p $env:REGISTRY_PASSWORD registry.acme.test",
   };
   for (const std::string& text : negatives) {
     INFO(text);
@@ -244,6 +340,19 @@ TEST_CASE("generic skips classify values by shape", "[generic]") {
   CHECK(classify_generic("./config/token.json") == GenericSkip::path);
   CHECK(classify_generic("vault:secret/data/app") == GenericSkip::reference);
   CHECK(classify_generic("https://api.example.com/v1?x=1") == GenericSkip::url);
+  CHECK(classify_generic("settings.SECRET_KEY") == GenericSkip::code);
+  CHECK(classify_generic("app.config.SECRET_KEY_BASE") == GenericSkip::code);
+  CHECK(classify_generic("Password:") == GenericSkip::code);
+  CHECK(classify_generic("#add-password") == GenericSkip::selector);
+  CHECK(classify_generic("passwords#edit") == GenericSkip::selector);
+  CHECK(classify_generic("PasswordController@update") == GenericSkip::selector);
+  const std::string token = fake.random_string(32, test::kBase62);
+  CHECK(classify_generic(token, "const publicToken = \"") == GenericSkip::public_value);
+  CHECK(classify_generic(token, "var csrfToken string = \"") == GenericSkip::public_value);
+  CHECK(classify_generic(token, "{\"key\": \"xsrf-token\", \"value\": \"") ==
+        GenericSkip::public_value);
+  // Java's `public` modifier is not the name: the value is assigned to API_SECRET.
+  CHECK(classify_generic(token, "public static final String API_SECRET = \"") == GenericSkip::none);
   // URLs that carry credentials are not skipped.
   const std::string password = fake.random_string(16, test::kBase62);
   CHECK(classify_generic("https://deploy:" + password + "@example.com/") == GenericSkip::none);
@@ -323,4 +432,36 @@ TEST_CASE("every generic rule carries many hard negatives", "[generic][builtin]"
     CHECK(rule.negative_examples.size() >= 5);
   }
   CHECK(generic_rules >= 6);
+}
+
+TEST_CASE("regression: an AWS secret access key beside its name is reported by the AWS rule",
+          "[generic][regression]") {
+  test::FakeSecrets fake(48);
+  const std::string alphabet = std::string(test::kBase62) + "+/";
+  test::TempDir tree;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"config.php", "define('AWS_SECRET_ACCESS_KEY', 'VALUE');\n"},
+      {"deploy.yaml",
+       "          env:\n            - name: AWS_SECRET_ACCESS_KEY\n              value: "
+       "\"VALUE\"\n"},
+      {"aws.go", "var awsSecretAccessKey string = \"VALUE\"\n"},
+      {"credentials", "[default]\naws_secret_access_key = VALUE\n"},
+      {"SETUP.md", "Set `AWS_SECRET_ACCESS_KEY` to `VALUE` before running the service.\n"},
+  };
+  for (const auto& [name, layout] : files) {
+    const std::string value = fake.random_string(40, alphabet);
+    tree.write(name, with_value(layout, "password", value));
+  }
+  const test::CommandResult result =
+      test::run_leakhound({"dir", ".", "-f", "json", "-q"}, tree.path());
+  REQUIRE(result.exit_code == 1);
+  std::size_t aws_findings = 0;
+  for (std::size_t at = result.out.find("\"rule_id\""); at != std::string::npos;
+       at = result.out.find("\"rule_id\"", at + 1)) {
+    const std::string rest = result.out.substr(at, 60);
+    INFO(rest);
+    CHECK(rest.find("generic-") == std::string::npos);
+    aws_findings += rest.find("aws-secret-access-key") != std::string::npos;
+  }
+  CHECK(aws_findings == files.size());
 }

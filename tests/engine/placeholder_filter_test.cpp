@@ -17,6 +17,11 @@ const std::string kAwsExampleSecret =
 const std::string kStripeDocsKey = std::string("sk_") + "test_" + "4eC39HqLyj" + "WDarjtT1zdp7dc";
 const std::string kGithubDocsToken =
     std::string("gh") + "p_" + "16C7e42F292c" + "6912E7710c838347Ae178B4a";
+// Well-known public sample values: the Firebase SDK reference's web API key and the search-only
+// key of Algolia's public demo application.
+const std::string kFirebaseSampleKey =
+    std::string("AI") + "za" + "SyDOCAbC123dEf" + "456GhI789jKl012-MnO";
+const std::string kAlgoliaDemoSearchKey = std::string("6be0576ff61c05") + "3d5f9a3225e2a90f76";
 
 }  // namespace
 
@@ -154,4 +159,43 @@ TEST_CASE("placeholder_filter is an optional boolean rule key", "[placeholder][r
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().message,
              Catch::Contains("rule 'demo': 'placeholder_filter' must be true or false"));
+}
+
+TEST_CASE("regression: counting values typed in documentation are placeholders", "[placeholder]") {
+  for (std::string_view secret :
+       {"dapi1234567890abcdef1234567890ab", "abcdefg1234567890abcdefg12346",
+        "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4", "1234567890abcdef", "ABCDEFGHIJKLMNOP12345"}) {
+    INFO(secret);
+    CHECK(classify_placeholder(secret) == PlaceholderKind::counting_sequence);
+  }
+  // One count after a prefix (a custom rule's example) and real keys with a short count stay.
+  test::FakeSecrets fake(77);
+  for (const std::string& secret :
+       {std::string("acme_0123456789abcdef"), "k" + fake.random_string(24, test::kBase62) + "1234",
+        fake.random_string(12, test::kBase62) + "abcd" + fake.random_string(12, test::kBase62)}) {
+    INFO(secret);
+    CHECK(classify_placeholder(secret) == PlaceholderKind::none);
+  }
+}
+
+TEST_CASE("regression: well-known public sample values are placeholders", "[placeholder]") {
+  CHECK(classify_placeholder(kFirebaseSampleKey) == PlaceholderKind::documentation_example);
+  CHECK(classify_placeholder(kAlgoliaDemoSearchKey) == PlaceholderKind::documentation_example);
+}
+
+TEST_CASE("regression: documentation stand-ins are placeholders", "[placeholder]") {
+  // postgresql://user:password@localhost: the connection-string rule's candidate is "password".
+  for (std::string_view secret : {"password", "Password", "secret", "mypassword"}) {
+    INFO(secret);
+    CHECK(classify_placeholder(secret) == PlaceholderKind::placeholder_text);
+  }
+  CHECK(classify_placeholder("&lt;YOUR_PASSWORD&gt;") == PlaceholderKind::placeholder_text);
+  CHECK(classify_placeholder(std::string("sk-") + "ant-api03-" + "XXXXXXXX") ==
+        PlaceholderKind::repeated_pattern);
+  CHECK(classify_placeholder("<%= ENV['DB_PASSWORD'] %>") == PlaceholderKind::template_reference);
+  CHECK(classify_placeholder("{% vault_token %}") == PlaceholderKind::template_reference);
+  CHECK(classify_placeholder("env.PERKEEP_TEST_PASSWORD") == PlaceholderKind::environment_read);
+  CHECK(classify_placeholder("$env:API_KEY") == PlaceholderKind::environment_read);
+  // A weak password is not a stand-in.
+  CHECK(classify_placeholder("password123") == PlaceholderKind::none);
 }
