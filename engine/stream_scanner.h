@@ -18,8 +18,10 @@
 // is still undecided. Without a pause that is everything but the last kMaxMatchLength bytes and
 // the windows of pending hits; at an input pause it extends to the last line boundary unless a
 // rule's partial match (a secret that may still be completed, such as an open PEM block) starts
-// before it. Released bytes are exactly the input bytes, except the confirmed secrets' bytes,
-// which are masked ('*', keeping newlines, and with MaskStyle::partial a short prefix).
+// before it. Released bytes are exactly the input bytes, except the bytes of the secrets
+// reported (a plain match the decoder replaced masks nothing), which are masked ('*', keeping
+// newlines, and with MaskStyle::partial a short prefix). Reported findings' snippets mask the
+// other secrets decided with them (mask_other_secrets: with decoding on, those of their line).
 #pragma once
 
 #include <cstdint>
