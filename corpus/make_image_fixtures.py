@@ -12,10 +12,12 @@ writes OUT/oci/NAME (layouts), OUT/oci-tar/NAME.tar, OUT/docker/NAME.tar and OUT
 (the fake tokens and the digests the tests expect). Every secret is fake, random, and assembled
 here at run time.
 
-    corpus/make_image_fixtures.py --from-dirs OUT TAG [--compression gzip|none] DIR...
+    corpus/make_image_fixtures.py --from-dirs OUT TAG [--compression gzip|none]
+        [--created-by TEXT]... [--env NAME=VALUE]... [--docker TARBALL] DIR...
 
 writes one OCI layout OUT (image TAG) whose layers are the given directories, the first one the
-base layer (files named `.wh.NAME` are whiteouts), for tests that write their own files.
+base layer (files named `.wh.NAME` are whiteouts), for tests that write their own files; with
+--docker, also that image as a docker-save tarball.
 """
 import argparse
 import gzip
@@ -286,13 +288,21 @@ def from_directories(arguments):
     parser.add_argument("tag")
     parser.add_argument("directories", nargs="+")
     parser.add_argument("--compression", choices=("gzip", "none"), default="gzip")
+    parser.add_argument("--created-by", action="append", default=[],
+                        help="history created_by of the layers, in order (default: COPY DIR /)")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for config Env")
+    parser.add_argument("--docker", help="also write the image as a docker-save tarball here")
     options = parser.parse_args(arguments)
     layout = Layout(options.out)
     layers = [(layer_from_directory(d), options.compression) for d in options.directories]
     history = [("COPY " + os.path.basename(os.path.normpath(d)) + " / # buildkit", False)
                for d in options.directories]
-    descriptor, _ = layout.image(layers, history)
+    for index, created_by in enumerate(options.created_by[:len(history)]):
+        history[index] = (created_by, False)
+    descriptor, _ = layout.image(layers, history, env=options.env)
     layout.index([(descriptor, options.tag)])
+    if options.docker:
+        skopeo(options.out, options.tag, options.docker, "fixtures/" + options.tag)
 
 
 def main():

@@ -1,6 +1,7 @@
 #include "engine/finding.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/hashing.h"
 #include "engine/inline_allow.h"
@@ -29,6 +30,28 @@ std::size_t align_forward(std::string_view text, std::size_t position) {
   return position;
 }
 
+using Ranges = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// Sorts `ranges` and merges those that overlap or touch.
+void merge_ranges(Ranges& ranges) {
+  std::sort(ranges.begin(), ranges.end());
+  std::size_t kept = 0;
+  for (const auto& range : ranges) {
+    if (kept > 0 && range.first <= ranges[kept - 1].second) {
+      ranges[kept - 1].second = std::max(ranges[kept - 1].second, range.second);
+    } else {
+      ranges[kept++] = range;
+    }
+  }
+  ranges.resize(kept);
+}
+
+std::uint64_t prefix_key(const char* bytes) {
+  std::uint64_t key = 0;
+  std::memcpy(&key, bytes, sizeof key);
+  return key;
+}
+
 }  // namespace
 
 std::string fingerprint(std::string_view rule_id, std::string_view secret) {
@@ -41,12 +64,142 @@ std::string fingerprint(std::string_view rule_id, std::string_view secret) {
 
 std::string display_snippet(const Finding& finding, bool show_secrets) {
   if (show_secrets) return finding.snippet;
-  std::string out = finding.snippet.substr(0, finding.snippet_secret_begin);
-  out += kRedacted;
-  if (finding.snippet_secret_end < finding.snippet.size()) {
-    out += finding.snippet.substr(finding.snippet_secret_end);
+  const std::string& snippet = finding.snippet;
+  Ranges ranges = finding.snippet_masks;
+  ranges.emplace_back(finding.snippet_secret_begin, finding.snippet_secret_end);
+  for (auto& [begin, end] : ranges) {
+    begin = std::min(begin, snippet.size());
+    end = std::min(std::max(begin, end), snippet.size());
   }
+  merge_ranges(ranges);
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& [begin, end] : ranges) {
+    out.append(snippet, at, begin - at);
+    out += kRedacted;
+    at = end;
+  }
+  out.append(snippet, at);
   return out;
+}
+
+void SecretMasker::add(std::string_view secret) {
+  if (secret.size() < kMinLength) return;
+  if (!known_.emplace(secret).second) return;
+  const std::size_t index = secrets_.size();
+  secrets_.emplace_back(secret);
+  if (secret.size() >= sizeof(std::uint64_t)) {
+    by_prefix_.emplace(prefix_key(secret.data()), index);
+  } else {
+    short_.push_back(index);
+  }
+}
+
+void SecretMasker::add(const Finding& finding) {
+  add(finding.secret);
+  if (!finding.encoding.empty() && finding.snippet_secret_end <= finding.snippet.size() &&
+      finding.snippet_secret_begin < finding.snippet_secret_end) {
+    add(std::string_view(finding.snippet)
+            .substr(finding.snippet_secret_begin,
+                    finding.snippet_secret_end - finding.snippet_secret_begin));
+  }
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> SecretMasker::find(std::string_view text) const {
+  Ranges ranges;
+  if (secrets_.empty()) return ranges;
+  if (!by_prefix_.empty()) {
+    for (std::size_t at = 0; at + sizeof(std::uint64_t) <= text.size(); ++at) {
+      auto [first, last] = by_prefix_.equal_range(prefix_key(text.data() + at));
+      for (auto candidate = first; candidate != last; ++candidate) {
+        const std::string& secret = secrets_[candidate->second];
+        if (text.compare(at, secret.size(), secret) == 0)
+          ranges.emplace_back(at, at + secret.size());
+      }
+    }
+  }
+  for (const std::size_t index : short_) {
+    const std::string& secret = secrets_[index];
+    for (std::size_t at = text.find(secret); at != std::string_view::npos;
+         at = text.find(secret, at + 1))
+      ranges.emplace_back(at, at + secret.size());
+  }
+  merge_ranges(ranges);
+  return ranges;
+}
+
+std::string SecretMasker::mask(std::string_view text) const {
+  const Ranges ranges = find(text);
+  if (ranges.empty()) return std::string(text);
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& [begin, end] : ranges) {
+    out.append(text.substr(at, begin - at));
+    out += kRedacted;
+    at = end;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+void mask_other_secrets(std::span<Finding> findings, std::span<const ConfirmedSpan> extra) {
+  if (findings.empty()) return;
+  std::vector<ConfirmedSpan> spans(extra.begin(), extra.end());
+  SecretMasker masker;
+  for (const Finding& finding : findings) {
+    spans.push_back({finding.offset, finding.end_offset});
+    masker.add(finding);
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](const ConfirmedSpan& a, const ConfirmedSpan& b) { return a.begin < b.begin; });
+  std::uint64_t longest = 0;
+  for (const ConfirmedSpan& span : spans)
+    longest = std::max(longest, span.end - span.begin);
+  for (Finding& finding : findings) {
+    const std::uint64_t snippet_begin = finding.offset - finding.snippet_secret_begin;
+    const std::uint64_t snippet_end = snippet_begin + finding.snippet.size();
+    Ranges ranges = masker.find(finding.snippet);
+    // Spans that begin up to the longest span's length before the snippet may reach into it.
+    const std::uint64_t lowest = snippet_begin > longest ? snippet_begin - longest : 0;
+    auto span = std::lower_bound(
+        spans.begin(), spans.end(), lowest,
+        [](const ConfirmedSpan& a, std::uint64_t offset) { return a.begin < offset; });
+    for (; span != spans.end() && span->begin < snippet_end; ++span) {
+      if (span->end <= snippet_begin) continue;
+      ranges.emplace_back(
+          static_cast<std::size_t>(std::max(span->begin, snippet_begin) - snippet_begin),
+          static_cast<std::size_t>(std::min(span->end, snippet_end) - snippet_begin));
+    }
+    // The secret's own range is always redacted; only the others are kept here.
+    const std::pair<std::size_t, std::size_t> own{finding.snippet_secret_begin,
+                                                  finding.snippet_secret_end};
+    std::erase_if(ranges, [&](const auto& range) {
+      return range.first >= own.first && range.second <= own.second;
+    });
+    merge_ranges(ranges);
+    finding.snippet_masks = std::move(ranges);
+  }
+}
+
+void mask_secrets_across(std::span<Finding> findings) {
+  SecretMasker masker;
+  for (const Finding& finding : findings)
+    masker.add(finding);
+  if (masker.empty()) return;
+  auto mask_fields = [&](Fields& fields) {
+    for (auto& entry : fields)
+      entry.second = masker.mask(entry.second);
+  };
+  for (Finding& finding : findings) {
+    mask_fields(finding.provenance.fields);
+    for (Fields& occurrence : finding.provenance.occurrences)
+      mask_fields(occurrence);
+    Ranges ranges = masker.find(finding.snippet);
+    if (ranges.empty()) continue;
+    ranges.insert(ranges.end(), finding.snippet_masks.begin(), finding.snippet_masks.end());
+    merge_ranges(ranges);
+    finding.snippet_masks = std::move(ranges);
+  }
 }
 
 void locate_findings(std::string_view data, const std::vector<Match>& matches,

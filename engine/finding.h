@@ -5,8 +5,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "engine/provenance.h"
@@ -39,6 +43,10 @@ struct Finding {
   std::string snippet;  // the secret's first line, clipped around it; plaintext
   std::size_t snippet_secret_begin = 0;
   std::size_t snippet_secret_end = 0;
+  // Other byte ranges [begin, end) of the snippet that show a confirmed secret (another
+  // finding's, or this one's again), redacted like the secret itself; set by
+  // mask_other_secrets(), sorted, not overlapping.
+  std::vector<std::pair<std::size_t, std::size_t>> snippet_masks;
   Provenance provenance;
   std::optional<HoneytokenMatch> honeytoken;
   // An inline marker allows it (engine/inline_allow.h): on the secret's first line, or a
@@ -56,9 +64,54 @@ inline Severity effective_severity(const Finding& finding) {
 
 std::string fingerprint(std::string_view rule_id, std::string_view secret);
 
-// The snippet with the secret replaced by a redaction marker, unless `show_secrets`.
+// The snippet with the secret, and every other confirmed secret it shows (snippet_masks),
+// replaced by a redaction marker, unless `show_secrets`.
 std::string display_snippet(const Finding& finding, bool show_secrets);
 inline constexpr std::string_view kRedacted = "[REDACTED]";
+
+// Finds the confirmed secrets in text that is echoed to the user (snippets, commit and tag
+// messages, image history): every occurrence of any secret added, at least kMinLength bytes.
+// Cost is linear in the text whatever the number of secrets (a hash of each 8-byte window).
+class SecretMasker {
+ public:
+  static constexpr std::size_t kMinLength = 4;
+  // Adds a secret's bytes (a finding's secret, or the encoded run of a decoded one).
+  void add(std::string_view secret);
+  // The secret and, when it was decoded, the encoded run its snippet shows.
+  void add(const Finding& finding);
+  bool empty() const { return secrets_.empty(); }
+  // The ranges [begin, end) of `text` holding an added secret, sorted and merged.
+  std::vector<std::pair<std::size_t, std::size_t>> find(std::string_view text) const;
+  // `text` with each of those ranges replaced by kRedacted.
+  std::string mask(std::string_view text) const;
+
+ private:
+  std::vector<std::string> secrets_;
+  std::unordered_set<std::string> known_;
+  std::unordered_multimap<std::uint64_t, std::size_t> by_prefix_;  // first 8 bytes: index
+  std::vector<std::size_t> short_;                                 // secrets under 8 bytes
+};
+
+// The bytes of a confirmed secret in the scanned input [begin, end): for a decoded finding its
+// encoded run. Offsets count from the same origin as the findings'.
+struct ConfirmedSpan {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+};
+
+// The one place a snippet is made safe to print: for every finding of `findings` (the findings
+// of one input, offsets from the same origin), sets snippet_masks to the other confirmed
+// secrets its snippet shows: the spans of all `findings` and of `extra` (confirmed matches the
+// caller dropped, such as another chunk's), and every occurrence of any of their secrets. Call
+// it once an input's findings are all known (plain and decoded) and before any is reported.
+void mask_other_secrets(std::span<Finding> findings, std::span<const ConfirmedSpan> extra = {});
+
+// For sources that hold all of a scan's findings before reporting them (git history, images):
+// masks every secret any of `findings` confirmed wherever the findings echo text from
+// elsewhere: in provenance field values (a commit or tag message, an image's history
+// created_by, in occurrences too) and in every snippet (a secret confirmed in another input).
+// Provenance is masked even with --show-secrets: the secret is shown by its own finding.
+void mask_secrets_across(std::span<Finding> findings);
 
 // Turns matches in `data` (ordered by start) into findings: locates lines and columns relative
 // to `data`, cuts the snippet and computes fingerprints. Lines are 1-based from data[0], plus

@@ -44,9 +44,15 @@ void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
   drop_generic_overlaps(scanner.database().rules(), matches);
   const ChunkInfo& chunk = blob.chunk;
   const bool chunked = chunk.index > 0 || !chunk.last;
+  // Matches that belong to a neighbouring chunk are still masked in this chunk's snippets.
+  std::vector<ConfirmedSpan> neighbours;
   if (chunked) {
     std::erase_if(matches, [&](const Match& match) {
-      return match.start < chunk.keep_begin || match.start >= chunk.keep_end;
+      const bool theirs = match.start < chunk.keep_begin || match.start >= chunk.keep_end;
+      if (theirs)
+        neighbours.push_back(
+            {blob.base_offset + match.secret_start, blob.base_offset + match.secret_end});
+      return theirs;
     });
     const std::uint64_t keep_end = std::min<std::uint64_t>(chunk.keep_end, data.size());
     item.newlines_before_keep = count_newlines(data.substr(0, chunk.keep_begin));
@@ -70,6 +76,8 @@ void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
                      [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
   }
   drop_findings_outside_rule_paths(item.findings, 0, blob.provenance.path);
+  // Before the refiner, which may drop findings whose secrets other snippets still show.
+  mask_other_secrets(item.findings, neighbours);
   if (blob.refiner) blob.refiner->refine(scanner, item.findings);
   // The bytes are not needed past this point: free them on the thread that loaded them (some
   // sources' buffers belong to per-thread handles) and keep memory bounded by the scan stage.

@@ -253,8 +253,8 @@ void StreamScanner::confirm_pending(bool final, std::vector<Finding>& out) {
     lines_before_memo_ = target.back().line - 1;  // one finding per match, in order
   }
   filter_from(target, first);
-  for (std::size_t i = first; i < target.size(); ++i)
-    add_span(target[i]);
+  // Held findings are emitted once their line is decoded: the decoder may still replace them.
+  if (!decoding()) emit_from(target, first);
 }
 
 void StreamScanner::filter_from(std::vector<Finding>& findings, std::size_t first) {
@@ -266,11 +266,22 @@ void StreamScanner::filter_from(std::vector<Finding>& findings, std::size_t firs
   findings.erase(rejected, findings.end());
 }
 
-void StreamScanner::add_span(const Finding& finding) {
-  if (!options_.release) return;
+StreamScanner::SecretSpan StreamScanner::span_of(const Finding& finding) const {
   const std::uint32_t keep =
       options_.mask == MaskStyle::partial ? partial_mask_prefix(*finding.rule, finding.secret) : 0;
-  spans_.push_back({finding.offset, finding.end_offset, keep});
+  return {finding.offset, finding.end_offset, keep};
+}
+
+void StreamScanner::emit_from(std::vector<Finding>& findings, std::size_t first) {
+  if (first >= findings.size()) return;
+  std::vector<ConfirmedSpan> held;
+  held.reserve(held_.size());
+  for (const Finding& finding : held_)
+    held.push_back({finding.offset, finding.end_offset});
+  mask_other_secrets(std::span<Finding>(findings).subspan(first), held);
+  if (!options_.release) return;
+  for (std::size_t i = first; i < findings.size(); ++i)
+    spans_.push_back(span_of(findings[i]));
 }
 
 std::uint64_t StreamScanner::pending_bound() const {
@@ -316,8 +327,6 @@ Result<void> StreamScanner::decode_ready(bool final, std::vector<Finding>& out) 
       finding->end_line += lines_before_decoded_;
     }
     filter_from(held_, first);
-    for (std::size_t i = first; i < held_.size(); ++i)
-      add_span(held_[i]);
     lines_before_decoded_ += count_newlines(region.data(), region.data() + region.size());
     decoded_until_ = upto;
   }
@@ -328,8 +337,10 @@ Result<void> StreamScanner::decode_ready(bool final, std::vector<Finding>& out) 
   std::sort(held_.begin(), ready, [](const Finding& a, const Finding& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.rule->id < b.rule->id;
   });
+  const std::size_t first_out = out.size();
   std::move(held_.begin(), ready, std::back_inserter(out));
   held_.erase(held_.begin(), ready);
+  emit_from(out, first_out);
   return scanned;
 }
 
@@ -419,13 +430,20 @@ void StreamScanner::release(std::uint64_t upto, std::string& out) {
   const std::size_t out_start = out.size();
   const char* begin = window_.data() + (released_ - window_base_);
   out.append(begin, static_cast<std::size_t>(upto - released_));
-  for (const SecretSpan& span : spans_) {
+  auto mask = [&](const SecretSpan& span) {
     const std::uint64_t from = std::max(span.begin, released_);
     const std::uint64_t to = std::min(span.end, upto);
     for (std::uint64_t p = from; p < to; ++p) {
       char& c = out[out_start + static_cast<std::size_t>(p - released_)];
       if (p - span.begin >= span.keep_prefix && c != '\n' && c != '\r') c = '*';
     }
+  };
+  // Only the secrets reported (spans_), and those still held for decoding that reach into the
+  // released bytes (a secret over a line break); never a match the decoder replaced.
+  for (const SecretSpan& span : spans_)
+    mask(span);
+  for (const Finding& finding : held_) {
+    if (finding.offset < upto) mask(span_of(finding));
   }
   released_ = upto;
   std::erase_if(spans_, [&](const SecretSpan& span) { return span.end <= released_; });

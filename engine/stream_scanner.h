@@ -18,8 +18,10 @@
 // is still undecided. Without a pause that is everything but the last kMaxMatchLength bytes and
 // the windows of pending hits; at an input pause it extends to the last line boundary unless a
 // rule's partial match (a secret that may still be completed, such as an open PEM block) starts
-// before it. Released bytes are exactly the input bytes, except the confirmed secrets' bytes,
-// which are masked ('*', keeping newlines, and with MaskStyle::partial a short prefix).
+// before it. Released bytes are exactly the input bytes, except the bytes of the secrets
+// reported (a plain match the decoder replaced masks nothing), which are masked ('*', keeping
+// newlines, and with MaskStyle::partial a short prefix). Reported findings' snippets mask the
+// other secrets decided with them (mask_other_secrets: with decoding on, those of their line).
 #pragma once
 
 #include <cstdint>
@@ -106,7 +108,10 @@ class StreamScanner {
   std::uint64_t partial_match_start(std::uint64_t from, std::uint64_t limit);
   std::uint64_t pending_bound() const;
   Result<void> decode_ready(bool final, std::vector<Finding>& out);
-  void add_span(const Finding& finding);
+  SecretSpan span_of(const Finding& finding) const;
+  // Findings [first, end) of `findings` leave the scanner: their snippets are masked (against
+  // each other and what is still held) and, in redact mode, their bytes are masked on release.
+  void emit_from(std::vector<Finding>& findings, std::size_t first);
   // Applies options_.filter to findings[first...], erasing the ones it rejects.
   void filter_from(std::vector<Finding>& findings, std::size_t first);
   void trim_window();
@@ -129,7 +134,7 @@ class StreamScanner {
   std::uint64_t released_ = 0;                // redact: bytes handed out so far
   std::vector<PendingHit> pending_;           // stage-1 hits not yet decided
   std::vector<std::uint64_t> covered_until_;  // per rule: end of its last confirmed match
-  std::vector<SecretSpan> spans_;             // redact: confirmed secrets not yet released
+  std::vector<SecretSpan> spans_;             // redact: reported secrets not yet released
   std::uint64_t decoded_until_ = 0;           // decoding: bytes before it are decoded
   std::uint64_t lines_before_decoded_ = 0;    // newlines before decoded_until_
   std::vector<Finding> held_;                 // decoding: confirmed, their line not decoded

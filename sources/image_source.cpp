@@ -1309,6 +1309,9 @@ class ImageSource::Impl {
     for (const auto& [sequence, index] : order)
       sorted.push_back(std::move(findings[index]));
     findings = std::move(sorted);
+    // A layer's created_by is echoed in its findings' provenance; the secrets in it are found
+    // as those of config:history[N].created_by, and are masked wherever the text is echoed.
+    mask_secrets_across(findings);
   }
 
   const std::vector<std::string>& notes() const { return notes_; }

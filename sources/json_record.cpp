@@ -84,6 +84,7 @@ struct Walk {
       std::move(found.begin(), found.end(), std::back_inserter(out));
     }
     drop_findings_outside_rule_paths(out, first, base.path);
+    mask_other_secrets(std::span<Finding>(out).subspan(first));
     // The value's place, added only to what was found (most values hold nothing), after the
     // stream's own fields and before the decoder's.
     for (std::size_t i = first; i < out.size(); ++i) {

@@ -77,3 +77,34 @@ TEST_CASE("a long line is clipped around the secret", "[finding]") {
   CHECK_THAT(display_snippet(findings[0], false), Catch::Contains(" [REDACTED] "));
   CHECK(findings[0].column == 5002);
 }
+
+TEST_CASE("a snippet masks every other confirmed secret it shows", "[finding][masking]") {
+  std::string_view text = "a=FIRSTSECRET1 b=SECOND-SECRET c=FIRSTSECRET1 d=FIRST\n";
+  auto findings = locate(text, {span(text, "FIRSTSECRET1"), span(text, "SECOND-SECRET")});
+  REQUIRE(findings.size() == 2);
+  mask_other_secrets(findings);
+  // The other finding's span and the repeated secret are masked; "FIRST" alone is no secret.
+  CHECK(display_snippet(findings[0], false) == "a=[REDACTED] b=[REDACTED] c=[REDACTED] d=FIRST");
+  CHECK(display_snippet(findings[1], false) == display_snippet(findings[0], false));
+  CHECK(display_snippet(findings[1], true) == text.substr(0, text.size() - 1));
+}
+
+TEST_CASE("a secret cut by the snippet's clipping is masked where it shows", "[finding][masking]") {
+  const std::string other = "OTHERSECRET-" + std::string(100, 'x');
+  const std::string text = "key=SECRETVALUE " + std::string(70, ' ') + other + "\n";
+  auto findings = locate(text, {span(text, "SECRETVALUE"), span(text, other)});
+  mask_other_secrets(findings);
+  const std::string shown = display_snippet(findings[0], false);
+  CHECK(shown.find("OTHER") == std::string::npos);
+  CHECK(shown.ends_with("[REDACTED]"));
+}
+
+TEST_CASE("SecretMasker masks every occurrence of the secrets it holds", "[finding][masking]") {
+  SecretMasker masker;
+  masker.add("LONGSECRET-0123");
+  masker.add("shrt");
+  masker.add("abc");  // below kMinLength: ignored
+  CHECK(masker.mask("x LONGSECRET-0123LONGSECRET-0123 shrt abc LONGSECRET") ==
+        "x [REDACTED] [REDACTED] abc LONGSECRET");
+  CHECK(SecretMasker().mask("unchanged") == "unchanged");
+}
