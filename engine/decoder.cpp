@@ -1219,6 +1219,9 @@ Result<void> collect(Scanner& scanner, std::string_view text, std::size_t secret
   drop_generic_overlaps(rules, matches);
   for (const Match& match : matches) {
     if (match.secret_start < secret_from) continue;
+    // A rule limited to files by name (.pgpass, .htpasswd) says nothing about decoded bytes,
+    // and must not take the run's place from a rule that does ("user:ghp_..." is no .htpasswd).
+    if (!rules[match.rule].paths.empty()) continue;
     DecodedHit hit;
     hit.rule = match.rule;
     hit.secret =

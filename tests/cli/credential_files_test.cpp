@@ -121,3 +121,14 @@ TEST_CASE("regression: a leaked password hash is a low-severity finding", "[cli]
   CHECK(findings[0]["severity"] == "low");
   CHECK(findings[0]["line"] == 1);
 }
+
+TEST_CASE("regression: a path-limited rule does not hide a decoded token", "[cli][regression]") {
+  // base64("user:ghp_...") decodes to a user:value line that .htpasswd rules would read.
+  TempDir tree;
+  FakeSecrets fake(18);
+  const std::string token = fake.github_classic();
+  tree.write("app.log", "creds " + leakhound::test::base64("user:" + token) + "\n");
+  auto result = run_leakhound({"dir", ".", "-f", "json", "--no-config"}, tree.path());
+  INFO(result.out);
+  CHECK(located_findings(result) == std::set<std::string>{"app.log:1 github-classic-pat"});
+}
