@@ -89,6 +89,8 @@ void add_git_command(CLI::App& app, GitCommandOptions& options) {
                     "Also scan blobs no ref reaches (dangling objects)");
   command->add_flag("--all-provenance", options.all_provenance,
                     "List every commit and path where each leaking blob appears");
+  command->add_flag("--require-full-history", options.require_full_history,
+                    "Fail (exit 2) when the clone is shallow, so older commits are missing");
   command->add_flag("--scan-binary", options.scan_binary,
                     "Scan blobs that look binary (NUL bytes in their first 8 KiB)");
   command
@@ -111,6 +113,8 @@ int run_git_command(const GitCommandOptions& options) {
   git.repository = options.repository;
   git.include_unreachable = options.include_unreachable;
   git.all_provenance = options.all_provenance;
+  git.require_full_history = options.require_full_history;
+  git.show_secrets = options.common.show_secrets;
   git.scan_binary = options.scan_binary;
   if (options.staged) {
     git.mode = GitOptions::Mode::staged;
@@ -160,6 +164,7 @@ int run_git_command(const GitCommandOptions& options) {
   Summary summary = run_pipeline(*source.value(), *scan.database, collected, scan.pipeline);
   progress.clear();
   source.value()->finalize(collected.findings);
+  summary.findings = collected.findings.size();  // one per (secret, path) after the merge
   if (!summary.partial) source.value()->update_cache(collected.findings);
   RunInfo run{"git", {options.repository}, &scan.database->rules(), scan.common.show_secrets};
   return report_collected(scan, *output.value(), run, summary, collected.findings,

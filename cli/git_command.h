@@ -18,6 +18,7 @@ struct GitCommandOptions {
   bool staged = false;
   bool include_unreachable = false;
   bool all_provenance = false;
+  bool require_full_history = false;
   bool scan_binary = false;
   std::string max_file_size = "256M";
   std::string cache;

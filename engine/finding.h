@@ -55,6 +55,9 @@ struct Finding {
   // Found in decoded content (engine/decoder.h): the encodings from the outside in, such as
   // "base64" or "base64>percent"; the location is then that of the encoded run. Empty: plain.
   std::string encoding;
+  // git: the branch, tag and remote tips (and HEAD) whose tree still holds the secret; printed
+  // as provenance.present_at.
+  std::vector<std::string> present_at;
 };
 
 // A honeytoken sighting is always critical, whatever its rule says.

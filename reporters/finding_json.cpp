@@ -55,6 +55,7 @@ nlohmann::ordered_json finding_to_json(const Finding& finding, bool show_secrets
   if (show_secrets) out["secret"] = finding.secret;
   if (!finding.encoding.empty()) out["encoding"] = finding.encoding;
   out["provenance"] = provenance_to_json(finding.provenance);
+  if (!finding.present_at.empty()) out["provenance"]["present_at"] = finding.present_at;
   if (finding.honeytoken) out["honeytoken"] = honeytoken_to_json(*finding.honeytoken);
   return out;
 }

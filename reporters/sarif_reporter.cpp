@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 #include "reporters/finding_json.h"
 
@@ -178,11 +179,32 @@ void SarifReporter::finding(const Finding& finding) {
   result["message"] = {{"text", message}};
   result["locations"] =
       Json::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
+  // Other places of the same secret (git: later versions, other paths), as related locations.
+  Json related = Json::array();
+  for (const Fields& occurrence : finding.provenance.occurrences) {
+    std::string where;
+    std::uint64_t line = 0;
+    std::string description;
+    for (const auto& [key, value] : occurrence) {
+      if (key == "path") where = value;
+      if (key == "line") line = std::strtoull(value.c_str(), nullptr, 10);
+      if (key == "commit") description = "Also in commit " + value.substr(0, 12) + ".";
+    }
+    if (where.empty()) continue;
+    Json location = {{"uri", encode_uri_path(where)}, {"uriBaseId", "%SRCROOT%"}};
+    Json physical = {{"artifactLocation", location}};
+    if (line > 0) physical["region"] = {{"startLine", line}};
+    Json entry = {{"id", related.size() + 1}, {"physicalLocation", physical}};
+    entry["message"] = {{"text", description.empty() ? "Also here." : description}};
+    related.push_back(std::move(entry));
+  }
+  if (!related.empty()) result["relatedLocations"] = std::move(related);
   result["partialFingerprints"] = {{"secretFingerprint/v1", finding.fingerprint}};
   Json properties = {{"severity", to_string(effective_severity(finding))},
                      {"confidence", to_string(finding.confidence)},
                      {"entropy", rounded_entropy(finding.entropy)},
                      {"provenance", provenance_to_json(finding.provenance)}};
+  if (!finding.present_at.empty()) properties["provenance"]["present_at"] = finding.present_at;
   if (show_secrets_) properties["secret"] = finding.secret;
   if (!finding.encoding.empty()) properties["encoding"] = finding.encoding;
   if (finding.honeytoken) {

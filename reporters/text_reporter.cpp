@@ -67,6 +67,16 @@ void TextReporter::finding(const Finding& finding) {
     const auto width = static_cast<int>(std::max<std::size_t>(6, key.size() + 1));
     out_ << "  " << std::left << std::setw(width) << key << printable(value) << '\n';
   }
+  if (!finding.present_at.empty()) {
+    std::string tips;
+    for (const std::string& tip : finding.present_at)
+      tips += (tips.empty() ? "" : ", ") + tip;
+    out_ << "  still at " << printable(tips) << '\n';
+  }
+  if (!finding.provenance.occurrences.empty()) {
+    out_ << "  also  " << finding.provenance.occurrences.size()
+         << " other occurrence(s) (see --format json)\n";
+  }
   out_ << "  line  " << printable(display_snippet(finding, show_secrets_)) << '\n';
   if (show_secrets_) out_ << "  secret " << printable(finding.secret) << '\n';
   out_ << "  id    " << finding.fingerprint.substr(0, 16) << "  entropy " << std::fixed

@@ -115,6 +115,31 @@ std::string field(const Provenance& provenance, std::string_view key) {
   return {};
 }
 
+// Every confirmed secret in the commit messages we echo in provenance is masked as a finding's
+// own secret is: a message line is printed on findings of other inputs too. (A local helper;
+// engine/ may grow a general one.)
+void mask_echoed_messages(std::vector<Finding>& findings) {
+  std::vector<std::string_view> secrets;
+  for (const Finding& finding : findings) {
+    if (!finding.secret.empty()) secrets.push_back(finding.secret);
+  }
+  std::sort(secrets.begin(), secrets.end(), [](std::string_view a, std::string_view b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;  // longest first
+  });
+  secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
+  for (Finding& finding : findings) {
+    for (auto& [key, value] : finding.provenance.fields) {
+      if (key != "message") continue;
+      for (std::string_view secret : secrets) {
+        for (auto at = value.find(secret); at != std::string::npos;
+             at = value.find(secret, at + kRedacted.size())) {
+          value.replace(at, secret.size(), kRedacted);
+        }
+      }
+    }
+  }
+}
+
 // Remembers, per rule set and scan settings, the blobs that were scanned clean. One file per
 // key; read and merged under an exclusive lock, written with write-then-rename; a file that does
 // not verify is discarded.
@@ -223,8 +248,23 @@ class GitSource::Impl {
   std::uint64_t handed_out_count = 0;
   bool finished = false;
 
-  // Full history.
-  WalkPtr walk;
+  // Full history: the commit graph is loaded first (tips, then parents), then handed out oldest
+  // first: by commit time, parents before children.
+  struct CommitNode {
+    git_oid id;
+    std::int64_t time = 0;
+    std::vector<std::size_t> children;
+    std::size_t waiting_parents = 0;
+  };
+  std::vector<CommitNode> graph;
+  std::unordered_map<git_oid, std::size_t, OidHash, OidEqual> node_of;
+  std::vector<std::size_t> ready;  // a min-heap on (time, id) of nodes whose parents are out
+  OidSet shallow_commits;          // listed in $GIT_DIR/shallow: their parents are cut off
+  std::vector<git_oid> shallow_boundary;
+  bool history_damaged = false;  // a commit or reference could not be read
+  OidSet unreadable_commits;     // reported once each
+  // Branch, tag and remote tips (and HEAD), with their trees: where a secret is still present.
+  std::vector<std::pair<std::string, git_oid>> tip_trees;
   OidSet seen_trees;
   OidSet seen_blobs;
   struct PendingTree {
@@ -235,7 +275,6 @@ class GitSource::Impl {
   std::shared_ptr<const CommitInfo> current_commit;
   std::vector<std::pair<git_oid, std::shared_ptr<const CommitInfo>>> commits;  // walk order
   std::vector<std::pair<git_oid, std::string>> tagged_roots;  // trees and blobs tagged directly
-  OidSet head_blobs;
   std::set<std::string> submodules;
   std::vector<git_oid> handed_out_blobs;
   OidSet cached_clean;
@@ -271,8 +310,19 @@ class GitSource::Impl {
   bool advance_changes();
   void enqueue_diff(git_commit* commit, git_tree* new_tree, const std::vector<git_tree*>& old_trees,
                     std::shared_ptr<const CommitInfo> info);
-  void collect_tree_blobs(git_repository* repository, const git_oid& tree_id, OidSet& blobs,
-                          OidSet& visited);
+  void load_commits(std::vector<std::pair<git_oid, std::string>> tips);
+  void recover_commits();
+  void order_commits();
+  void read_shallow_list();
+  void enqueue_message(std::string path, Fields fields, std::string text);
+  void enqueue_commit_message(git_commit* commit, const CommitInfo& info);
+  // Orders the ready heap so that the earliest commit (time, then id) comes out first.
+  auto later_commit() const {
+    return [this](std::size_t a, std::size_t b) {
+      if (graph[a].time != graph[b].time) return graph[a].time > graph[b].time;
+      return git_oid_cmp(&graph[a].id, &graph[b].id) > 0;
+    };
+  }
   std::string cache_key() const;
 };
 
@@ -379,6 +429,29 @@ std::unique_ptr<WorkItem> GitSource::Impl::failure(std::string input, std::strin
   return failed_item(std::move(input), std::move(reason));
 }
 
+void GitSource::Impl::enqueue_message(std::string path, Fields fields, std::string text) {
+  ++handed_out_count;
+  auto owned = std::make_shared<std::string>(std::move(text));
+  LoadResult result;
+  result.input = path;
+  result.blob.bytes = Buffer(*owned, owned);
+  result.blob.provenance.source = "git";
+  result.blob.provenance.path = std::move(path);
+  result.blob.provenance.fields = std::move(fields);
+  queue.push_back(std::make_unique<ResolvedItem>(std::move(result)));
+}
+
+void GitSource::Impl::enqueue_commit_message(git_commit* commit, const CommitInfo& info) {
+  const char* message = git_commit_message(commit);
+  if (!message || !*message) return;
+  enqueue_message("(commit-message)/" + info.sha,
+                  {{"kind", "commit-message"},
+                   {"commit", info.sha},
+                   {"author", info.author},
+                   {"date", info.date}},
+                  message);
+}
+
 std::string GitSource::Impl::cache_key() const {
   Sha256 hash;
   hash.update(options.rules_hash);
@@ -387,65 +460,122 @@ std::string GitSource::Impl::cache_key() const {
   return to_hex(hash.finish()).substr(0, 32);
 }
 
-void GitSource::Impl::collect_tree_blobs(git_repository* repository, const git_oid& tree_id,
-                                         OidSet& blobs, OidSet& visited) {
-  if (!visited.insert(tree_id).second) return;
-  git_tree* raw = nullptr;
-  if (git_tree_lookup(&raw, repository, &tree_id) != 0) return;
-  TreePtr tree(raw);
-  for (std::size_t i = 0, n = git_tree_entrycount(raw); i < n; ++i) {
-    const git_tree_entry* entry = git_tree_entry_byindex(raw, i);
-    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
-      collect_tree_blobs(repository, *git_tree_entry_id(entry), blobs, visited);
-    } else if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
-      blobs.insert(*git_tree_entry_id(entry));
-    }
+void GitSource::Impl::read_shallow_list() {
+  std::ifstream in(std::filesystem::path(git_dir) / "shallow");
+  std::string line;
+  while (std::getline(in, line)) {
+    git_oid oid;
+    if (line.size() >= GIT_OID_HEXSZ && git_oid_fromstrn(&oid, line.data(), GIT_OID_HEXSZ) == 0)
+      shallow_commits.insert(oid);
   }
 }
 
-Result<void> GitSource::Impl::start_full() {
-  git_revwalk* raw_walk = nullptr;
-  if (git_revwalk_new(&raw_walk, walker.get()) != 0)
-    return make_error("cannot walk commits: " + git_message());
-  walk.reset(raw_walk);
-  git_revwalk_sorting(raw_walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+static bool is_tip_reference(std::string_view name) {
+  return name == "HEAD" || name.starts_with("refs/heads/") || name.starts_with("refs/tags/") ||
+         name.starts_with("refs/remotes/");
+}
 
+Result<void> GitSource::Impl::start_full() {
+  read_shallow_list();
   git_reference_iterator* raw_iterator = nullptr;
   if (git_reference_iterator_new(&raw_iterator, walker.get()) != 0) {
     return make_error("cannot list references: " + git_message());
   }
   IteratorPtr iterator(raw_iterator);
+  std::vector<std::string> names;
   git_reference* raw_reference = nullptr;
-  std::size_t pushed = 0;
   while (git_reference_next(&raw_reference, raw_iterator) == 0) {
-    ReferencePtr reference(raw_reference);
-    const std::string name = git_reference_name(raw_reference);
+    names.emplace_back(git_reference_name(raw_reference));
+    git_reference_free(raw_reference);
+  }
+  std::sort(names.begin(), names.end());
+  names.emplace_back("HEAD");  // last: a branch is named before the HEAD that points at it
+
+  std::vector<std::pair<git_oid, std::string>> tips;
+  for (const std::string& name : names) {
+    git_reference* raw = nullptr;
+    int status = git_reference_lookup(&raw, walker.get(), name.c_str());
+    if (status != 0) {
+      if (name != "HEAD") {
+        history_damaged = true;
+        queue.push_back(failure("reference " + name, "cannot be read: " + git_message()));
+      }
+      continue;
+    }
+    ReferencePtr reference(raw);
+    git_reference* raw_resolved = nullptr;
+    status = git_reference_resolve(&raw_resolved, raw);
+    if (status == GIT_ENOTFOUND && name == "HEAD") continue;  // an unborn branch
+    if (status != 0) {
+      history_damaged = true;
+      queue.push_back(failure("reference " + name, "cannot be resolved: " + git_message()));
+      continue;
+    }
+    ReferencePtr resolved(raw_resolved);
+    const git_oid target = *git_reference_target(raw_resolved);
     git_object* raw_object = nullptr;
-    if (git_reference_peel(&raw_object, raw_reference, GIT_OBJECT_ANY) != 0) {
-      notes.push_back("reference " + name + " cannot be resolved: " + git_message());
+    if (git_object_lookup(&raw_object, walker.get(), &target, GIT_OBJECT_ANY) != 0) {
+      history_damaged = true;
+      if (unreadable_commits.insert(target).second) {  // HEAD and its branch: said once
+        queue.push_back(failure("reference " + name,
+                                "its object " + hex(target) + " cannot be read: " + git_message()));
+      }
       continue;
     }
     ObjectPtr object(raw_object);
-    git_object* raw_commit = nullptr;
-    if (git_object_peel(&raw_commit, raw_object, GIT_OBJECT_COMMIT) == 0) {
-      ObjectPtr commit(raw_commit);
-      if (git_revwalk_push(raw_walk, git_object_id(raw_commit)) == 0) ++pushed;
-    } else if (git_object_type(raw_object) == GIT_OBJECT_TREE ||
-               git_object_type(raw_object) == GIT_OBJECT_BLOB) {
-      tagged_roots.emplace_back(*git_object_id(raw_object), name);
+    if (git_object_type(raw_object) == GIT_OBJECT_TAG && name != "HEAD") {
+      auto* tag = reinterpret_cast<git_tag*>(raw_object);
+      Fields fields = {{"kind", "tag-message"}, {"tag", hex(target)}, {"ref", name}};
+      if (const git_signature* tagger = git_tag_tagger(tag)) {
+        fields.emplace_back("author", std::string(tagger->name ? tagger->name : "") + " <" +
+                                          (tagger->email ? tagger->email : "") + ">");
+        fields.emplace_back("date", iso_date(tagger->when));
+      }
+      const char* message = git_tag_message(tag);
+      if (message && *message) enqueue_message("(tag-message)/" + name, fields, message);
+    }
+    git_object* raw_peeled = nullptr;
+    if (git_object_peel(&raw_peeled, raw_object, GIT_OBJECT_COMMIT) == 0) {
+      ObjectPtr commit(raw_peeled);
+      tips.emplace_back(*git_object_id(raw_peeled), "tip of " + name);
+      if (is_tip_reference(name))
+        tip_trees.emplace_back(name,
+                               *git_commit_tree_id(reinterpret_cast<git_commit*>(raw_peeled)));
+      continue;
+    }
+    git_object* raw_target = nullptr;
+    if (git_object_peel(&raw_target, raw_object, GIT_OBJECT_ANY) != 0 &&
+        git_object_type(raw_object) == GIT_OBJECT_TAG) {
+      history_damaged = true;
+      queue.push_back(
+          failure("reference " + name, "the tagged object cannot be read: " + git_message()));
+      continue;
+    }
+    ObjectPtr peeled(raw_target);
+    const git_object* end = raw_target ? raw_target : raw_object;
+    if (git_object_type(end) == GIT_OBJECT_TREE || git_object_type(end) == GIT_OBJECT_BLOB) {
+      tagged_roots.emplace_back(*git_object_id(end), name);
+      if (git_object_type(end) == GIT_OBJECT_TREE && is_tip_reference(name))
+        tip_trees.emplace_back(name, *git_object_id(end));
     }
   }
-  if (git_revwalk_push_head(raw_walk) == 0) ++pushed;  // a detached HEAD
-  if (pushed == 0 && tagged_roots.empty()) notes.push_back("the repository has no commits");
-
-  git_reference* raw_head = nullptr;
-  if (git_repository_head(&raw_head, walker.get()) == 0) {
-    ReferencePtr head(raw_head);
-    git_object* raw_tree = nullptr;
-    if (git_reference_peel(&raw_tree, raw_head, GIT_OBJECT_TREE) == 0) {
-      ObjectPtr tree(raw_tree);
-      OidSet visited;
-      collect_tree_blobs(walker.get(), *git_object_id(raw_tree), head_blobs, visited);
+  if (names.size() == 1 && tips.empty()) notes.push_back("the repository has no commits");
+  load_commits(std::move(tips));
+  if (history_damaged) recover_commits();
+  order_commits();
+  if (!shallow_boundary.empty()) {
+    std::string ids;
+    for (std::size_t i = 0; i < shallow_boundary.size() && i < 5; ++i)
+      ids += (i ? ", " : "") + hex(shallow_boundary[i]).substr(0, 12);
+    if (shallow_boundary.size() > 5) ids += ", ...";
+    const std::string where = "shallow clone: history stops at " +
+                              std::to_string(shallow_boundary.size()) + " commit(s) (" + ids +
+                              ") whose parents are not in the clone";
+    notes.push_back(where +
+                    "; older commits were not scanned (run `git fetch --unshallow` to scan "
+                    "the full history)");
+    if (options.require_full_history) {
+      queue.push_back(failure("history", where + " and --require-full-history was given"));
     }
   }
   if (options.cache_dir) {
@@ -456,14 +586,114 @@ Result<void> GitSource::Impl::start_full() {
   return {};
 }
 
-bool GitSource::Impl::advance_full() {
-  git_oid oid;
-  int status = git_revwalk_next(&oid, walk.get());
-  if (status == GIT_ITEROVER) return false;
-  if (status != 0) {
-    queue.push_back(failure("commit walk", "cannot walk further: " + git_message()));
-    return false;
+// Loads every commit reachable from `tips` (each with who points at it, for messages). A commit
+// that cannot be read fails as an item of its own, naming who referred to it; a parent missing
+// beyond a shallow clone's boundary is where the history stops.
+void GitSource::Impl::load_commits(std::vector<std::pair<git_oid, std::string>> tips) {
+  std::vector<std::pair<git_oid, std::string>> stack(tips.rbegin(), tips.rend());
+  const std::size_t first_node = graph.size();
+  std::vector<std::vector<git_oid>> parents_of;  // of the nodes this call adds
+  OidSet& failed = unreadable_commits;
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, walker.get()) != 0) raw_odb = nullptr;
+  std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>> odb(raw_odb);
+  while (!stack.empty()) {
+    auto [oid, referrer] = std::move(stack.back());
+    stack.pop_back();
+    if (node_of.contains(oid) || failed.contains(oid)) continue;
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, walker.get(), &oid) != 0) {
+      failed.insert(oid);
+      history_damaged = true;
+      queue.push_back(failure("commit " + hex(oid) + " (" + referrer + ")",
+                              "cannot read commit: " + git_message()));
+      continue;
+    }
+    CommitPtr commit(raw);
+    node_of.emplace(oid, graph.size());
+    graph.push_back({oid, static_cast<std::int64_t>(git_commit_time(raw)), {}, 0});
+    auto& parents = parents_of.emplace_back();
+    const bool shallow = shallow_commits.contains(oid);
+    bool cut = false;
+    for (unsigned i = 0, n = git_commit_parentcount(raw); i < n; ++i) {
+      const git_oid parent = *git_commit_parent_id(raw, i);
+      if (shallow && odb && !git_odb_exists(odb.get(), &parent)) {
+        cut = true;
+        continue;
+      }
+      parents.push_back(parent);
+      stack.emplace_back(parent, "parent of " + hex(oid).substr(0, 12));
+    }
+    if (cut) shallow_boundary.push_back(oid);
   }
+  for (std::size_t k = 0; k < parents_of.size(); ++k) {
+    const std::size_t node = first_node + k;
+    for (const git_oid& parent : parents_of[k]) {
+      auto it = node_of.find(parent);
+      if (it == node_of.end()) continue;
+      graph[it->second].children.push_back(node);
+      ++graph[node].waiting_parents;
+    }
+  }
+}
+
+// After damage: commits that no readable commit or reference leads to any more (their child
+// or tip could not be read) are found in the object database and scanned too.
+void GitSource::Impl::recover_commits() {
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, walker.get()) != 0) return;
+  std::unique_ptr<git_odb, Deleter<git_odb, git_odb_free>> odb(raw_odb);
+  struct Context {
+    git_odb* odb;
+    Impl* impl;
+    std::vector<git_oid> found;
+  } context{raw_odb, this, {}};
+  git_odb_foreach(
+      raw_odb,
+      [](const git_oid* id, void* payload) {
+        auto* ctx = static_cast<Context*>(payload);
+        std::size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        if (!ctx->impl->node_of.contains(*id) && !ctx->impl->unreadable_commits.contains(*id) &&
+            git_odb_read_header(&size, &type, ctx->odb, id) == 0 && type == GIT_OBJECT_COMMIT) {
+          ctx->found.push_back(*id);
+        }
+        return 0;
+      },
+      &context);
+  std::sort(context.found.begin(), context.found.end(),
+            [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+  std::vector<std::pair<git_oid, std::string>> tips;
+  for (const git_oid& oid : context.found)
+    tips.emplace_back(oid, "found in the object database");
+  const std::size_t before = graph.size();
+  load_commits(std::move(tips));
+  if (graph.size() > before) {
+    notes.push_back(std::to_string(graph.size() - before) +
+                    " commit(s) that no readable reference leads to were found in the object "
+                    "database and scanned, as the history is damaged");
+  }
+}
+
+void GitSource::Impl::order_commits() {
+  for (std::size_t node = 0; node < graph.size(); ++node) {
+    if (graph[node].waiting_parents == 0) ready.push_back(node);
+  }
+  std::make_heap(ready.begin(), ready.end(), later_commit());
+}
+
+bool GitSource::Impl::advance_full() {
+  if (ready.empty()) return false;
+  std::pop_heap(ready.begin(), ready.end(), later_commit());
+  const std::size_t node = ready.back();
+  ready.pop_back();
+  for (std::size_t child : graph[node].children) {
+    if (--graph[child].waiting_parents == 0) {
+      ready.push_back(child);
+      std::push_heap(ready.begin(), ready.end(), later_commit());
+    }
+  }
+  const git_oid oid = graph[node].id;
   git_commit* raw = nullptr;
   if (git_commit_lookup(&raw, walker.get(), &oid) != 0) {
     queue.push_back(failure("commit " + hex(oid), "cannot read commit: " + git_message()));
@@ -472,6 +702,7 @@ bool GitSource::Impl::advance_full() {
   CommitPtr commit(raw);
   current_commit = describe(raw);
   if (options.all_provenance) commits.emplace_back(oid, current_commit);
+  enqueue_commit_message(raw, *current_commit);
   const git_oid* tree = git_commit_tree_id(raw);
   if (seen_trees.insert(*tree).second) tree_stack.push_back({*tree, ""});
   return true;
@@ -482,9 +713,11 @@ void GitSource::Impl::process_tree() {
   tree_stack.pop_back();
   git_tree* raw = nullptr;
   if (git_tree_lookup(&raw, walker.get(), &pending.id) != 0) {
-    queue.push_back(failure(
-        "tree " + hex(pending.id) + " (" + (pending.prefix.empty() ? "root" : pending.prefix) + ")",
-        "cannot read tree: " + git_message()));
+    const std::string commit =
+        current_commit && !current_commit->sha.empty() ? current_commit->sha.substr(0, 12) : "tag";
+    queue.push_back(failure("tree " + hex(pending.id) + " (" + commit + ":" +
+                                (pending.prefix.empty() ? "/" : pending.prefix) + ")",
+                            "cannot read tree: " + git_message()));
     return;
   }
   TreePtr tree(raw);
@@ -617,8 +850,13 @@ Result<void> GitSource::Impl::start_changes() {
     git_revwalk_hide(raw_walk, &hide);
   }
   git_oid oid;
-  while (git_revwalk_next(&oid, raw_walk) == 0)
+  int status = 0;
+  while ((status = git_revwalk_next(&oid, raw_walk)) == 0)
     change_commits.push_back(oid);
+  if (status != GIT_ITEROVER) {
+    queue.push_back(
+        failure("range " + options.revision, "cannot walk all of its commits: " + git_message()));
+  }
   return {};
 }
 
@@ -630,6 +868,7 @@ void GitSource::Impl::enqueue_diff(git_commit* commit, git_tree* new_tree,
     std::optional<git_oid> old_blob;
     std::set<std::uint32_t> added;
     std::size_t parents_seen = 0;
+    bool failed = false;  // its blob could not be read: already reported
   };
   std::map<std::string, Change> changes;
   git_index* index = nullptr;
@@ -660,47 +899,51 @@ void GitSource::Impl::enqueue_diff(git_commit* commit, git_tree* new_tree,
     git_diff_find_options find;
     git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
-    git_diff_find_similar(raw_diff, &find);
-    struct Payload {
-      std::map<std::string, Change>* changes;
-      std::size_t parent;
-    } payload{&changes, parent};
-    git_diff_foreach(
-        raw_diff,
-        [](const git_diff_delta* delta, float, void* data) {
-          auto* p = static_cast<Payload*>(data);
-          if (delta->status == GIT_DELTA_DELETED || delta->new_file.mode == GIT_FILEMODE_COMMIT ||
-              (delta->new_file.mode != GIT_FILEMODE_BLOB &&
-               delta->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
-            return 0;
-          }
-          Change& change = (*p->changes)[delta->new_file.path];
-          if (change.parents_seen == p->parent) {  // counted once per parent that changed it
-            change.new_blob = delta->new_file.id;
-            if (p->parent == 0 && !git_oid_is_zero(&delta->old_file.id))
-              change.old_blob = delta->old_file.id;
-            ++change.parents_seen;
-          }
-          return 0;
-        },
-        nullptr, nullptr,
-        [](const git_diff_delta* delta, const git_diff_hunk*, const git_diff_line* line,
-           void* data) {
-          auto* p = static_cast<Payload*>(data);
-          if (line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0) return 0;
-          auto it = p->changes->find(delta->new_file.path);
-          if (it == p->changes->end()) return 0;
+    git_diff_find_similar(raw_diff, &find);  // on failure: no renames, every change still seen
+    // Delta by delta, so that a blob that cannot be read fails its own path only.
+    for (std::size_t d = 0, n = git_diff_num_deltas(raw_diff); d < n; ++d) {
+      const git_diff_delta* delta = git_diff_get_delta(raw_diff, d);
+      if (delta->status == GIT_DELTA_DELETED || delta->new_file.mode == GIT_FILEMODE_COMMIT ||
+          (delta->new_file.mode != GIT_FILEMODE_BLOB &&
+           delta->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+        continue;
+      }
+      Change& change = changes[delta->new_file.path];
+      if (change.parents_seen != parent) continue;  // counted once per parent that changed it
+      change.new_blob = delta->new_file.id;
+      if (parent == 0 && !git_oid_is_zero(&delta->old_file.id))
+        change.old_blob = delta->old_file.id;
+      ++change.parents_seen;
+      git_patch* raw_patch = nullptr;
+      if (git_patch_from_diff(&raw_patch, raw_diff, d) != 0) {
+        if (!change.failed) {
+          const std::string where = info->sha.empty() ? "staged" : info->sha.substr(0, 12);
+          queue.push_back(failure(where + ":" + delta->new_file.path,
+                                  "cannot read object " + hex(delta->new_file.id) +
+                                      " or its previous version: " + git_message()));
+        }
+        change.failed = true;
+        continue;
+      }
+      std::unique_ptr<git_patch, Deleter<git_patch, git_patch_free>> patch(raw_patch);
+      for (std::size_t h = 0, hunks = git_patch_num_hunks(raw_patch); h < hunks; ++h) {
+        const int lines = git_patch_num_lines_in_hunk(raw_patch, h);
+        for (int l = 0; l < lines; ++l) {
+          const git_diff_line* line = nullptr;
+          if (git_patch_get_line_in_hunk(&line, raw_patch, h, static_cast<std::size_t>(l)) != 0)
+            continue;
+          if (line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0) continue;
           // Tag the line with the parent it was added against; see the intersection below.
-          it->second.added.insert(static_cast<std::uint32_t>(line->new_lineno) * 64u +
-                                  static_cast<std::uint32_t>(p->parent % 64));
-          return 0;
-        },
-        &payload);
+          change.added.insert(static_cast<std::uint32_t>(line->new_lineno) * 64u +
+                              static_cast<std::uint32_t>(parent % 64));
+        }
+      }
+    }
   }
   const std::size_t parents = old_trees.size();
   for (auto& [path, change] : changes) {
     // A line counts when it was added relative to every parent (a merge's own lines).
-    if (change.parents_seen < parents) continue;
+    if (change.parents_seen < parents || change.failed) continue;
     std::map<std::uint32_t, std::size_t> per_line;
     for (std::uint32_t tagged : change.added)
       ++per_line[tagged / 64u];
@@ -720,14 +963,28 @@ bool GitSource::Impl::advance_changes() {
     staged_done = true;
     auto info = std::make_shared<CommitInfo>();
     info->message = "staged changes";
+    // Before the first commit the index is compared with the empty tree. A HEAD that exists
+    // but cannot be read is an error; the index is then compared with the empty tree too, so
+    // every staged secret is still found.
     git_tree* head_tree = nullptr;
     git_reference* raw_head = nullptr;
-    if (git_repository_head(&raw_head, walker.get()) == 0) {
+    const int status = git_repository_head(&raw_head, walker.get());
+    if (status == 0) {
       ReferencePtr head(raw_head);
       git_object* raw_tree = nullptr;
       if (git_reference_peel(&raw_tree, raw_head, GIT_OBJECT_TREE) == 0) {
         head_tree = reinterpret_cast<git_tree*>(raw_tree);
+      } else {
+        queue.push_back(failure("HEAD",
+                                "cannot read its commit or tree (the staged changes are "
+                                "compared with an empty tree): " +
+                                    git_message()));
       }
+    } else if (status != GIT_EUNBORNBRANCH && status != GIT_ENOTFOUND) {
+      queue.push_back(failure("HEAD",
+                              "cannot be read (the staged changes are compared with an "
+                              "empty tree): " +
+                                  git_message()));
     }
     TreePtr head_owner(head_tree);
     enqueue_diff(nullptr, nullptr, {head_tree}, info);
@@ -763,7 +1020,9 @@ bool GitSource::Impl::advance_changes() {
     old_trees.push_back(parent_tree);
   }
   if (old_trees.empty()) old_trees.push_back(nullptr);  // a root commit: against the empty tree
-  enqueue_diff(raw, raw_tree, old_trees, describe(raw));
+  auto info = describe(raw);
+  enqueue_commit_message(raw, *info);
+  enqueue_diff(raw, raw_tree, old_trees, std::move(info));
   return true;
 }
 
@@ -780,7 +1039,7 @@ Result<std::unique_ptr<GitSource>> GitSource::open(const GitOptions& options) {
   }
   impl->walker.reset(raw);
   impl->git_dir = git_repository_path(raw);
-  if (git_repository_is_shallow(raw) == 1) {
+  if (options.mode != GitOptions::Mode::full && git_repository_is_shallow(raw) == 1) {
     impl->notes.push_back(
         "shallow clone: commits beyond the shallow boundary are not present and "
         "were not scanned");
@@ -839,27 +1098,24 @@ bool GitSource::walk_finished() const {
 
 void GitSource::finalize(std::vector<Finding>& findings) {
   Impl& impl = *impl_;
+  if (!impl.options.show_secrets) mask_echoed_messages(findings);
   if (impl.options.mode != GitOptions::Mode::full) return;
   auto blob_of = [](const Finding& finding) {
     git_oid oid{};
-    git_oid_fromstr(&oid, field(finding.provenance, "blob").c_str());
+    if (git_oid_fromstr(&oid, field(finding.provenance, "blob").c_str()) != 0) return git_oid{};
     return oid;
   };
-  std::set<std::string> at_head;
-  for (const Finding& finding : findings) {
-    if (impl.head_blobs.contains(blob_of(finding))) at_head.insert(finding.fingerprint);
-  }
-  for (Finding& finding : findings) {
-    finding.provenance.fields.emplace_back(
-        "status", at_head.contains(finding.fingerprint) ? "present at HEAD" : "history only");
-  }
-  if (!impl.options.all_provenance || findings.empty()) return;
 
-  // Every commit and path holding a blob with findings: each distinct tree is read once and
-  // remembers which of those blobs it holds, under which relative path.
+  // Each distinct tree is read once and remembers which blobs with findings it holds, under
+  // which relative path.
   OidSet targets;
-  for (const Finding& finding : findings)
-    targets.insert(blob_of(finding));
+  std::unordered_map<git_oid, std::set<std::string>, OidHash, OidEqual> fingerprints_of;
+  for (const Finding& finding : findings) {
+    const git_oid blob = blob_of(finding);
+    if (git_oid_is_zero(&blob)) continue;
+    targets.insert(blob);
+    fingerprints_of[blob].insert(finding.fingerprint);
+  }
   using Holdings = std::vector<std::pair<std::string, git_oid>>;
   std::unordered_map<git_oid, Holdings, OidHash, OidEqual> memo;
   std::function<const Holdings&(const git_oid&)> holdings =
@@ -884,7 +1140,79 @@ void GitSource::finalize(std::vector<Finding>& findings) {
     }
     return memo.emplace(tree_id, std::move(found)).first->second;
   };
+
+  // Still present: the secret (in any blob) is in the tree of a branch, tag or remote tip.
+  std::map<std::string, std::vector<std::string>> present_at;  // fingerprint -> tips
+  if (!targets.empty()) {
+    for (const auto& [name, tree] : impl.tip_trees) {
+      std::set<std::string> here;
+      for (const auto& [path, blob] : holdings(tree)) {
+        const auto& prints = fingerprints_of[blob];
+        here.insert(prints.begin(), prints.end());
+      }
+      for (const std::string& print : here)
+        present_at[print].push_back(name);
+    }
+  }
+
+  // One finding per (secret, path), credited to the first commit that introduced it (findings
+  // come in commit order). Later versions, and the same secret at other paths, are occurrences.
   constexpr std::size_t kMaxOccurrences = 1000;
+  auto add_occurrence = [&](Finding& finding, Fields entry) {
+    auto& list = finding.provenance.occurrences;
+    if (list.size() < kMaxOccurrences && std::find(list.begin(), list.end(), entry) == list.end())
+      list.push_back(std::move(entry));
+  };
+  auto place = [](const Finding& finding) {
+    Fields entry;
+    for (const char* key : {"commit", "tag", "path", "blob", "line", "date"}) {
+      if (std::string_view(key) == "path") {
+        entry.emplace_back("path", finding.provenance.path);
+      } else if (std::string_view(key) == "line") {
+        entry.emplace_back("line", std::to_string(finding.line));
+      } else if (auto value = field(finding.provenance, key); !value.empty()) {
+        entry.emplace_back(key, std::move(value));
+      }
+    }
+    return entry;
+  };
+  std::vector<Finding> merged;
+  merged.reserve(findings.size());
+  std::map<std::pair<std::string, std::string>, std::size_t> first_of;  // (fingerprint, path)
+  for (Finding& finding : findings) {
+    auto key = std::make_pair(finding.fingerprint, finding.provenance.path);
+    if (auto it = first_of.find(key); it != first_of.end()) {
+      add_occurrence(merged[it->second], place(finding));
+      continue;
+    }
+    first_of.emplace(std::move(key), merged.size());
+    merged.push_back(std::move(finding));
+  }
+  std::map<std::string, std::vector<std::size_t>> by_secret;
+  for (std::size_t i = 0; i < merged.size(); ++i)
+    by_secret[merged[i].fingerprint].push_back(i);
+  for (const auto& [print, indices] : by_secret) {
+    for (std::size_t i : indices) {
+      for (std::size_t j : indices) {
+        if (i != j) add_occurrence(merged[i], place(merged[j]));
+      }
+    }
+  }
+  findings = std::move(merged);
+  for (Finding& finding : findings) {
+    if (field(finding.provenance, "blob").empty()) continue;  // a commit or tag message
+    auto it = present_at.find(finding.fingerprint);
+    const std::vector<std::string> tips =
+        it == present_at.end() ? std::vector<std::string>{} : it->second;
+    const bool at_head = std::find(tips.begin(), tips.end(), "HEAD") != tips.end();
+    finding.provenance.fields.emplace_back("status", at_head         ? "present at HEAD"
+                                                     : !tips.empty() ? "present at a ref tip"
+                                                                     : "history only");
+    finding.present_at = tips;
+  }
+  if (!impl.options.all_provenance || findings.empty()) return;
+
+  // --all-provenance: every commit and path holding a blob with findings.
   std::unordered_map<git_oid, std::vector<Fields>, OidHash, OidEqual> occurrences;
   for (const auto& [commit_id, info] : impl.commits) {
     git_commit* raw = nullptr;
@@ -898,7 +1226,8 @@ void GitSource::finalize(std::vector<Finding>& findings) {
     }
   }
   for (Finding& finding : findings) {
-    finding.provenance.occurrences = occurrences[blob_of(finding)];
+    for (Fields& entry : occurrences[blob_of(finding)])
+      add_occurrence(finding, std::move(entry));
   }
 }
 

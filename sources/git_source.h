@@ -34,6 +34,8 @@ struct GitOptions {
   std::string revision;  // range "A..B" or "A...B", or the commit for Mode::commit
   bool include_unreachable = false;
   bool all_provenance = false;
+  bool require_full_history = false;  // a shallow clone makes the scan partial
+  bool show_secrets = false;          // else secrets are masked in echoed commit messages
   bool scan_binary = false;
   std::uint64_t max_file_size = 256ull * 1024 * 1024;
   std::optional<std::filesystem::path> cache_dir;  // --cache: blobs known clean

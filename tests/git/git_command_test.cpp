@@ -93,7 +93,10 @@ TEST_CASE("git: full history scans every blob once with first-commit provenance"
   CHECK(find(result, "merge.txt")["provenance"]["commit"] == fixtures().commit("merge"));
   CHECK(find(result, "merge.txt")["provenance"]["status"] == "present at HEAD");
   CHECK(find(result, "tagged.txt")["provenance"]["commit"] == fixtures().commit("tag_only"));
-  CHECK(find(result, "tagged.txt")["provenance"]["status"] == "history only");
+  // Not at HEAD, but still at the tip of the tag that reaches it.
+  CHECK(find(result, "tagged.txt")["provenance"]["status"] == "present at a ref tip");
+  CHECK(find(result, "tagged.txt")["provenance"]["present_at"] ==
+        nlohmann::json::array({"refs/tags/tag-only"}));
   // The renamed file's blob is reported once, under the path that introduced it.
   CHECK(find(result, "notes/old.txt")["provenance"]["status"] == "present at HEAD");
   auto summary = nlohmann::json::parse(result.out)["summary"];
@@ -118,7 +121,7 @@ TEST_CASE("git: the same blob under many paths and commits is scanned once", "[g
   CHECK(commits.size() == 5);  // copies, unrelated, binary, touch_secret_line, tag_only
   CHECK(commits.contains(fixtures().commit("copies")));
   auto summary = nlohmann::json::parse(result.out)["summary"];
-  CHECK(summary["inputs_scanned"] == 10);
+  CHECK(summary["inputs_scanned"] == 10 + 13);  // 10 distinct text blobs, 13 messages
 }
 
 TEST_CASE("git: binary blobs are skipped unless asked for", "[git]") {
