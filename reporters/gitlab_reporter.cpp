@@ -32,18 +32,6 @@ std::string_view gitlab_severity(Severity severity) {
   return "Unknown";
 }
 
-std::string_view gitlab_confidence(Confidence confidence) {
-  switch (confidence) {
-    case Confidence::low:
-      return "Low";
-    case Confidence::medium:
-      return "Medium";
-    case Confidence::high:
-      return "High";
-  }
-  return "Unknown";
-}
-
 // A stable UUID-shaped id (version 5 layout) from the finding's identity and location.
 std::string vulnerability_id(const Finding& finding) {
   Sha256 hash;
@@ -100,12 +88,9 @@ void GitlabReporter::finding(const Finding& finding) {
     description += " (honeytoken sighting: " + finding.honeytoken->label + ")";
   nlohmann::ordered_json vulnerability = {
       {"id", vulnerability_id(finding)},
-      {"category", "secret_detection"},
       {"name", rule.name},
       {"description", description},
       {"severity", gitlab_severity(effective_severity(finding))},
-      {"confidence", gitlab_confidence(finding.confidence)},
-      {"scanner", {{"id", "leakhound"}, {"name", "leakhound"}}},
       {"location", std::move(location)},
       {"identifiers", nlohmann::ordered_json::array({{{"type", "leakhound_rule_id"},
                                                       {"name", "leakhound rule " + rule.id},
@@ -116,7 +101,7 @@ void GitlabReporter::finding(const Finding& finding) {
 
 void GitlabReporter::end(const Summary& summary) {
   nlohmann::ordered_json report = {
-      {"version", "15.2.1"},
+      {"version", kGitlabSchemaVersion},
       {"vulnerabilities", std::move(vulnerabilities_)},
       {"scan",
        {{"analyzer", tool()},
@@ -125,6 +110,13 @@ void GitlabReporter::end(const Summary& summary) {
         {"start_time", start_time_},
         {"end_time", utc_now()},
         {"status", summary.partial || summary.errors > 0 ? "failure" : "success"}}}};
+  // What could not be scanned, as the schema's scan messages ("warn": a partial error).
+  if (!summary.problems.empty()) {
+    nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+    for (const auto& [input, reason] : summary.problems)
+      messages.push_back({{"level", "warn"}, {"value", input + ": " + reason}});
+    report["scan"]["messages"] = std::move(messages);
+  }
   out_ << dump_json(report, 2) << '\n';
   vulnerabilities_ = nlohmann::ordered_json::array();
 }

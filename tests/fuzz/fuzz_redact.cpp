@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/rule_database.h"
 #include "engine/rule_loader.h"
 #include "engine/stream_scanner.h"
 
@@ -15,7 +16,8 @@ const leakhound::RuleDatabase& database() {
   static std::unique_ptr<leakhound::RuleDatabase> built = [] {
     auto rules = leakhound::load_builtin_rules();
     if (!rules) __builtin_trap();
-    auto compiled = leakhound::RuleDatabase::build(std::move(rules).value(), {});
+    auto compiled =
+        leakhound::RuleDatabase::build(std::move(rules).value(), {leakhound::default_cache_dir()});
     if (!compiled) __builtin_trap();
     return std::move(compiled).value();
   }();
@@ -23,6 +25,13 @@ const leakhound::RuleDatabase& database() {
 }
 
 }  // namespace
+
+// Builds the rule database before fuzzing starts, so that its compile time does not count
+// against the first input's timeout.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)database();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
