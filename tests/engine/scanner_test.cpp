@@ -68,7 +68,8 @@ TEST_CASE("keywords gate a rule on the whole buffer", "[scanner]") {
   Rule rule = make_rule("hex-with-context", "\\b[0-9a-f]{32}\\b");
   rule.keywords = {"MyService"};
   auto database = test::build_database({rule});
-  const std::string hex = "0123456789abcdef0123456789abcdef";
+  // Random hex: a counted one ("0123456789abcdef" twice) is a placeholder since issue 16.
+  const std::string hex = "3f9a1c7e52b04d8e96a1f0c3b7e28d45";
   CHECK(scan(*database, "value " + hex).empty());
   CHECK(scan(*database, "myservice:\n  value " + hex).size() == 1);      // caseless
   CHECK(scan(*database, "value " + hex + "\n# MYSERVICE").size() == 1);  // anywhere in the buffer
