@@ -81,6 +81,15 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
       ->check(CLI::Range(0, 4));
 }
 
+void add_exclude_option(CLI::App& command, std::vector<std::string>& globs,
+                        const std::string& what) {
+  command
+      .add_option("--exclude", globs,
+                  "Skip paths matching GLOB (relative to " + what +
+                      "; a GLOB without '/' matches any file or directory name); repeatable")
+      ->type_name("GLOB");
+}
+
 Result<std::uint64_t> parse_size(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
@@ -141,6 +150,10 @@ void print_problem(const std::string& input, const std::string& reason) {
   std::cerr << "leakhound: " << printable(input) << ": " << printable(reason) << '\n';
 }
 
+void print_error(const std::string& message) {
+  std::cerr << "leakhound: " << printable(message) << '\n';
+}
+
 Result<std::unique_ptr<Output>> Output::open(const CommonOptions& options) {
   std::optional<OutputFormat> format;
   if (!options.format.empty()) {
@@ -197,6 +210,9 @@ int finish_scan(const CommonOptions& options, const Summary& summary, Output& ou
       }
     }
     if (summary.errors > 0) line << "; " << summary.errors << " error(s)";
+    if (summary.unconfirmed > 0)
+      line << "; " << summary.unconfirmed << " rule/input pair(s) with a candidate not confirmed "
+           << "(PCRE2 limit)";
     if (summary.honeytokens > 0) line << "; " << summary.honeytokens << " HONEYTOKEN sighting(s)";
     if (summary.partial) line << "; the scan is INCOMPLETE";
     std::cerr << line.str() << '\n';

@@ -45,11 +45,17 @@ struct CommonOptions {
   std::vector<std::string> disabled_rules;
   bool write_baseline = false;
   unsigned max_decode_depth = 2;  // --max-decode-depth: levels of decoding, 0 = off
+  // --exclude GLOB of `git` and `image`: findings at matching paths are not reported (`dir`
+  // has its own, which skips the paths during the walk).
+  std::vector<std::string> excludes;
 };
 
 // Rule loading options shared by scans and `rules` subcommands.
 void add_rule_options(CLI::App& command, CommonOptions& options);
 void add_common_options(CLI::App& command, CommonOptions& options);
+// --exclude GLOB (repeatable), with `what` saying what the paths are relative to.
+void add_exclude_option(CLI::App& command, std::vector<std::string>& globs,
+                        const std::string& what);
 
 // Parses "256M", "1G", "4096", "64KiB" (powers of 1024).
 Result<std::uint64_t> parse_size(std::string_view text);
@@ -66,6 +72,9 @@ Result<std::unique_ptr<RuleDatabase>> load_scan_database(const CommonOptions& op
 
 // Prints "leakhound: INPUT: REASON" on stderr, with control characters escaped.
 void print_problem(const std::string& input, const std::string& reason);
+// Prints "leakhound: MESSAGE" on stderr: an error that concerns no one input (usage,
+// configuration), or whose message already names it.
+void print_error(const std::string& message);
 
 // An opened output (stdout or --output FILE) and its reporter.
 class Output {

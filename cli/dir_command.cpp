@@ -15,11 +15,7 @@ void add_dir_command(CLI::App& app, DirOptions& options) {
   command->add_option("paths", options.paths, "Files and directories to scan (default: .)")
       ->type_name("PATH");
   add_common_options(*command, options.common);
-  command
-      ->add_option("--exclude", options.excludes,
-                   "Skip paths matching GLOB (relative to the scan root; a GLOB without '/' "
-                   "matches any file or directory name); repeatable")
-      ->type_name("GLOB");
+  add_exclude_option(*command, options.excludes, "the scan root");
   command
       ->add_option("--max-file-size", options.max_file_size,
                    "Skip (and report) files larger than SIZE (default 256M)")
@@ -48,7 +44,7 @@ int run_dir_command(const DirOptions& options) {
                               std::pair{&options.chunk_size, &filesystem.chunk_size}}) {
     auto size = parse_size(*text);
     if (!size) {
-      print_problem("leakhound", size.error().message);
+      print_error(size.error().message);
       return kExitError;
     }
     *target = size.value();
@@ -57,15 +53,18 @@ int run_dir_command(const DirOptions& options) {
 
   auto setup = prepare_scan(options.common, options.config, options.no_config, paths.front());
   if (!setup) {
-    print_problem("leakhound", setup.error().message);
+    print_error(setup.error().message);
     return kExitError;
   }
   ScanSetup& scan = setup.value();
   for (const std::string& glob : scan.config.allow_paths)
     filesystem.excludes.push_back(glob);
+  for (const std::string& own : {scan.common.honeytokens, scan.common.canary_accounts}) {
+    if (!own.empty()) filesystem.never_scan.push_back(own);  // never an input of its own scan
+  }
   auto output = Output::open(scan.common);
   if (!output) {
-    print_problem("leakhound", output.error().message);
+    print_error(output.error().message);
     return kExitError;
   }
   FilesystemSource source(paths, filesystem);

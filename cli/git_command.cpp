@@ -71,6 +71,7 @@ void add_git_command(CLI::App& app, GitCommandOptions& options) {
                    "Working tree, bare repository or worktree (default: .)")
       ->type_name("REPO");
   add_common_options(*command, options.common);
+  add_exclude_option(*command, options.common.excludes, "the repository's root");
   auto* range = command
                     ->add_option("--range", options.range,
                                  "Only what the commits in A..B (or A...B) add, as a pull "
@@ -127,7 +128,7 @@ int run_git_command(const GitCommandOptions& options) {
   }
   auto size = parse_size(options.max_file_size);
   if (!size) {
-    print_problem("leakhound", size.error().message);
+    print_error(size.error().message);
     return kExitError;
   }
   git.max_file_size = size.value();
@@ -135,19 +136,19 @@ int run_git_command(const GitCommandOptions& options) {
 
   auto setup = prepare_scan(options.common, options.config, options.no_config, options.repository);
   if (!setup) {
-    print_problem("leakhound", setup.error().message);
+    print_error(setup.error().message);
     return kExitError;
   }
   ScanSetup& scan = setup.value();
   git.rules_hash = scan.database->rules_hash();
   auto source = GitSource::open(git);
   if (!source) {
-    print_problem("leakhound", source.error().message);
+    print_error(source.error().message);
     return kExitError;
   }
   auto output = Output::open(scan.common);
   if (!output) {
-    print_problem("leakhound", output.error().message);
+    print_error(output.error().message);
     return kExitError;
   }
   const bool show_progress =

@@ -206,7 +206,7 @@ Result<ProjectConfig> read_gitleaks_config(const std::filesystem::path& file,
       return read.error();
     rules.push_back(std::move(rule));
   }
-  CompilableRules compilable = keep_compilable_rules(std::move(rules));
+  CompilableRules compilable = keep_compilable_rules(std::move(rules), default_cache_dir());
   for (const Error& error : compilable.rejected)
     notes.add("skipped: " + error.message);
   config.rules = std::move(compilable.rules);

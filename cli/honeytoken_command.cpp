@@ -52,7 +52,7 @@ void add_honeytoken_command(CLI::App& app, HoneytokenOptions& options) {
       ->type_name("TEXT");
   add_registry_option(*mint, options);
   mint->add_flag("--store-value", options.store_value,
-                 "Also store the plaintext value in the registry (needed for generic decoys, "
+                 "Also store the plaintext value in the registry (required for generic decoys, "
                  "which scans then match as literals)");
   mint->add_option("--aws-account", options.aws_account,
                    "aws: the 12-digit account id the access key id decodes to (default: random)")
@@ -67,25 +67,34 @@ void add_honeytoken_command(CLI::App& app, HoneytokenOptions& options) {
 int run_honeytoken_mint(const HoneytokenOptions& options) {
   const auto kind = parse_honeytoken_kind(options.kind);
   if (!kind) {
-    print_problem("leakhound", "unknown --kind '" + options.kind + "'");
+    print_error("unknown --kind '" + options.kind + "'");
     return kExitError;
   }
   MintOptions mint_options;
   if (!options.aws_account.empty()) {
     if (*kind != HoneytokenKind::aws) {
-      print_problem("leakhound", "--aws-account applies to --kind aws only");
+      print_error("--aws-account applies to --kind aws only");
       return kExitError;
     }
     mint_options.aws_account = parse_aws_account_id(options.aws_account);
     if (!mint_options.aws_account) {
-      print_problem("leakhound", "--aws-account must be a 12-digit AWS account id");
+      print_error("--aws-account must be a 12-digit AWS account id");
       return kExitError;
     }
+  }
+  if (*kind == HoneytokenKind::generic && !options.store_value) {
+    // Only its SHA-256 would be registered, and no rule matches a generic value, so no scan
+    // could ever see it: refuse rather than plant a decoy that cannot fire.
+    print_error(
+        "--kind generic needs --store-value: no rule matches a generic decoy, so scans "
+        "find it only as a literal of its stored value (a registry with values must stay "
+        "out of the places it guards)");
+    return kExitError;
   }
   auto token = mint_honeytoken(*kind, mint_options);
   auto id = new_honeytoken_id();
   if (!token || !id) {
-    print_problem("leakhound", (!token ? token.error() : id.error()).message);
+    print_error((!token ? token.error() : id.error()).message);
     return kExitError;
   }
   const MintedToken& minted = token.value();
@@ -104,7 +113,7 @@ int run_honeytoken_mint(const HoneytokenOptions& options) {
   }
   const std::string registry = registry_path(options);
   if (auto appended = append_registry_entry(registry, entry); !appended) {
-    print_problem("leakhound", appended.error().message);
+    print_error(appended.error().message);
     return kExitError;
   }
   if (*kind == HoneytokenKind::aws) {
@@ -117,10 +126,6 @@ int run_honeytoken_mint(const HoneytokenOptions& options) {
   std::cerr << "leakhound: minted " << entry.kind << " honeytoken " << entry.id << " into "
             << printable(registry) << (options.store_value ? " (value stored)" : " (SHA-256 only)")
             << '\n';
-  if (*kind == HoneytokenKind::generic && !options.store_value) {
-    std::cerr << "leakhound: note: no rule matches a generic decoy, so scans find it only when "
-                 "its value is stored: mint it with --store-value\n";
-  }
   return kExitClean;
 }
 
@@ -128,7 +133,7 @@ int run_honeytoken_list(const HoneytokenOptions& options) {
   const std::string registry_file = registry_path(options);
   auto registry = HoneytokenRegistry::load(registry_file, print_problem);
   if (!registry) {
-    print_problem("leakhound", registry.error().message);
+    print_error(registry.error().message);
     return kExitError;
   }
   for (const HoneytokenEntry& entry : registry.value().entries()) {

@@ -20,6 +20,7 @@ void add_image_command(CLI::App& app, ImageCommandOptions& options) {
       ->type_name("PATH")
       ->required();
   add_common_options(*command, options.common);
+  add_exclude_option(*command, options.common.excludes, "the image's root file system");
   command
       ->add_option("--platform", options.platform,
                    "Only this platform of a multi-platform index (default: every platform)")
@@ -49,7 +50,7 @@ int run_image_command(const ImageCommandOptions& options) {
   image.scan_binary = options.scan_binary;
   auto size = parse_size(options.max_file_size);
   if (!size) {
-    print_problem("leakhound", size.error().message);
+    print_error(size.error().message);
     return kExitError;
   }
   image.max_file_size = size.value();
@@ -57,19 +58,19 @@ int run_image_command(const ImageCommandOptions& options) {
   // An image has no project folder: the configuration is the one of where the scan runs.
   auto setup = prepare_scan(options.common, options.config, options.no_config, ".");
   if (!setup) {
-    print_problem("leakhound", setup.error().message);
+    print_error(setup.error().message);
     return kExitError;
   }
   ScanSetup& scan = setup.value();
   image.layer_readers = effective_threads(scan.pipeline.threads);  // one layer per thread
   auto source = ImageSource::open(image);
   if (!source) {
-    print_problem("leakhound", source.error().message);
+    print_error(source.error().message);
     return kExitError;
   }
   auto output = Output::open(scan.common);
   if (!output) {
-    print_problem("leakhound", output.error().message);
+    print_error(output.error().message);
     return kExitError;
   }
   // Identical content is scanned once, at whichever place a layer reader reaches first; only

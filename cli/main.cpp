@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <memory>
 
 #include "cli/dir_command.h"
 #include "cli/exit_codes.h"
@@ -30,6 +31,16 @@ constexpr const char* kExitCodeHelp =
     "--exit-code); 2 error: bad usage, bad rules or "
     "configuration, or a partial scan (an input could not be read or was too large); 3 a "
     "honeytoken (a planted decoy) was seen, which outranks 1 and 2.";
+
+// `baseline create` takes a whole scan command line, which CLI11 cannot describe by itself.
+class BaselineCreateFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App*, std::string name) const override {
+    return "Usage: " + name +
+           " dir [PATH...] | git [REPO] | image PATH  [SCAN OPTIONS] (see `leakhound dir "
+           "--help`, ...)\n";
+  }
+};
 
 }  // namespace
 
@@ -64,7 +75,8 @@ int main(int argc, char** argv) {
           "Run `dir ...`, `git ...` or `image ...` (with their options) and print every finding "
           "as a baseline: rule id, path and fingerprint, sorted; never secrets or "
           "line numbers. Use it with --baseline FILE on later scans")
-      ->prefix_command();
+      ->prefix_command()
+      ->formatter(std::make_shared<BaselineCreateFormatter>());
 
   try {
     app.parse(argc, argv);

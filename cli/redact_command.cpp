@@ -91,7 +91,7 @@ void add_redact_command(CLI::App& app, RedactOptions& options) {
 int run_redact_command(const RedactOptions& options) {
   auto setup = prepare_scan(options.common, options.config, options.no_config, ".");
   if (!setup) {
-    print_problem("leakhound", setup.error().message);
+    print_error(setup.error().message);
     return kExitError;
   }
   ScanSetup& scan = setup.value();
@@ -105,7 +105,7 @@ int run_redact_command(const RedactOptions& options) {
     report_options.show_secrets = false;
     auto opened = Output::open(report_options);
     if (!opened) {
-      print_problem("leakhound", opened.error().message);
+      print_error(opened.error().message);
       return kExitError;
     }
     report = std::move(opened).value();
@@ -115,14 +115,13 @@ int run_redact_command(const RedactOptions& options) {
   if (!output_path.empty() && output_path != "-") {
     out_fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out_fd < 0) {
-      print_problem("leakhound",
-                    output_path + ": cannot open for writing: " + std::strerror(errno));
+      print_error(output_path + ": cannot open for writing: " + std::strerror(errno));
       return kExitError;
     }
   }
   auto input = StreamInput::open(options.input, false);
   if (!input) {
-    print_problem("leakhound", input.error().message);
+    print_problem(options.input == "-" ? "stdin" : options.input, input.error().message);
     return kExitError;
   }
   Provenance provenance;
@@ -140,7 +139,7 @@ int run_redact_command(const RedactOptions& options) {
   };
   auto scanner = StreamScanner::open(database, provenance, stream_options);
   if (!scanner) {
-    print_problem("leakhound", scanner.error().message);
+    print_error(scanner.error().message);
     return kExitError;
   }
   install_stop_handlers();
@@ -199,12 +198,13 @@ int run_redact_command(const RedactOptions& options) {
   if (out_fd != STDOUT_FILENO) ::close(out_fd);
   // A sighting outranks everything, even a reader that went away.
   if (status == RawOutput::Status::closed) return honeytokens > 0 ? kExitHoneytoken : kExitClean;
-  if (error.empty()) error = input.value()->error();
+  if (error.empty() && !input.value()->error().empty())
+    error = input.value()->name() + ": " + input.value()->error();
   if (status == RawOutput::Status::failed) {
     error = (output_path.empty() ? std::string("stdout") : output_path) +
             ": write failed: " + std::strerror(errno);
   }
-  if (!error.empty()) print_problem("leakhound", error);
+  if (!error.empty()) print_error(error);
   {
     Summary summary;
     summary.rules = database.rules().size();

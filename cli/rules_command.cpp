@@ -29,7 +29,7 @@ void add_rules_command(CLI::App& app, RulesOptions& options) {
 int run_rules_list(const RulesOptions& options) {
   auto database = load_database(options.common);
   if (!database) {
-    print_problem("leakhound", database.error().message);
+    print_error(database.error().message);
     return kExitError;
   }
   const auto& rules = database.value()->rules();
@@ -81,11 +81,11 @@ int run_rules_check(const RulesOptions& options) {
     for (const std::string& file : options.files) {
       auto loaded = load_rules(file);
       if (!loaded) {
-        print_problem("leakhound", loaded.error().message);
+        print_error(loaded.error().message);
         return kExitError;
       }
       if (auto merged = merge_rules(rules, std::move(loaded).value()); !merged) {
-        print_problem("leakhound", merged.error().message);
+        print_error(merged.error().message);
         return kExitError;
       }
     }
@@ -94,7 +94,7 @@ int run_rules_check(const RulesOptions& options) {
     database = RuleDatabase::build(std::move(rules), database_options);
   }
   if (!database) {
-    print_problem("leakhound", database.error().message);
+    print_error(database.error().message);
     return kExitError;
   }
   RuleCheckReport report = check_rule_examples(*database.value());

@@ -58,7 +58,18 @@ Result<std::unique_ptr<ScanGate>> ScanGate::open(const CommonOptions& options,
     gate->fail_on_ = *severity;
   }
   gate->report_stale_ = options.report_stale_baseline;
+  for (const std::string& own : {options.honeytokens, options.canary_accounts}) {
+    if (own.empty()) continue;
+    std::error_code error;
+    const auto file = std::filesystem::weakly_canonical(own, error);
+    const auto base = std::filesystem::weakly_canonical(root.empty() ? "." : root, error);
+    if (error) continue;
+    const auto relative = file.lexically_relative(base);
+    if (!relative.empty() && *relative.begin() != "..") gate->own_files_.insert(relative.string());
+  }
   gate->allow_paths_ = config.allow_paths;
+  gate->allow_paths_.insert(gate->allow_paths_.end(), options.excludes.begin(),
+                            options.excludes.end());
   auto allowlists = AllowlistMatcher::compile(config.allowlists);
   if (!allowlists) return allowlists.error();
   gate->allowlists_ = std::move(allowlists).value();
@@ -90,6 +101,11 @@ Result<std::unique_ptr<ScanGate>> ScanGate::open(const CommonOptions& options,
 ScanGate::~ScanGate() = default;
 
 bool ScanGate::accepts(const Finding& finding) {
+  if (!own_files_.empty()) {
+    std::string_view path = finding.provenance.path;
+    if (path.starts_with("./")) path.remove_prefix(2);
+    if (own_files_.contains(path)) return true;
+  }
   if (finding.honeytoken) return false;  // a decoy's sighting is an incident, whatever the list
   if (finding.inline_allowed) return true;
   const std::string& path = finding.provenance.path;

@@ -51,6 +51,10 @@ class ScanGate {
   Severity fail_on_ = Severity::low;
   bool report_stale_ = false;
   std::vector<std::string> allow_paths_;
+  // The scan's own decoy lists (--honeytokens, --canary-accounts) relative to the root, when
+  // they lie below it: never an input of their own scan (with stored values, the registry
+  // would be a sighting of every decoy).
+  std::set<std::string, std::less<>> own_files_;
   std::unique_ptr<AllowlistMatcher> allowlists_;
   std::vector<std::pair<std::string, Regex>> rule_paths_;
   std::set<BaselineEntry> baseline_;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -27,14 +28,6 @@ void on_stop_signal(int) {
 constexpr std::size_t kReadSize = 256 * 1024;
 // A JSON record longer than this is scanned as text (constant memory whatever the line length).
 constexpr std::size_t kMaxRecord = 1024 * 1024;
-
-// Keeps only the options that mean something for a stream (no format, threads or colour, and
-// nothing that these commands do not honour).
-void remove_options(CLI::App& command, std::initializer_list<const char*> names) {
-  for (const char* name : names) {
-    if (CLI::Option* option = command.get_option_no_throw(name)) command.remove_option(option);
-  }
-}
 
 // Serialises findings of all streams onto the one output, flushing each; the scan's filter
 // (honeytoken annotation, then the CI gate) runs here, under the lock, as the gate needs.
@@ -279,11 +272,21 @@ const std::atomic<bool>& stop_requested() {
 
 void add_stream_command(CLI::App& app, StreamCommandOptions& options) {
   CLI::App* command = app.add_subcommand(
-      "stream", "Scan log streams (files or stdin); print findings as JSON lines as they happen");
+      "stream",
+      "Scan log streams (files or stdin); print findings as JSON lines as they happen (other "
+      "--format values write their report when the input ends)");
   command->add_option("inputs", options.inputs, "Files to scan in parallel; - is stdin (default)")
       ->type_name("FILE|-");
   add_common_options(*command, options.common);
-  remove_options(*command, {"--format", "--threads", "--color"});
+  // -j for a stream: how many inputs are scanned at once (one thread each).
+  command->get_option("--threads")
+      ->description(
+          "Inputs scanned at once, one thread each (default: all of them; with "
+          "--follow, all of them)");
+  command->get_option("--format")
+      ->description(
+          "Output format (default: jsonl, each finding written as it is confirmed; "
+          "json, sarif, gitlab and text are written when the inputs end)");
   command->add_flag("-F,--follow", options.follow,
                     "Follow the files like tail -F: wait for appends, survive rotation and "
                     "truncation; stop with SIGINT or SIGTERM");
@@ -297,22 +300,30 @@ int run_stream_command(const StreamCommandOptions& options) {
   std::vector<std::string> inputs = options.inputs;
   if (inputs.empty()) inputs.push_back("-");
   CommonOptions command_line = options.common;
-  command_line.format = "jsonl";
+  // JSON lines unless asked otherwise: a stream's findings are wanted as they happen.
+  if (command_line.format.empty() && !format_for_path(command_line.output))
+    command_line.format = "jsonl";
+  if (options.follow && command_line.threads != 0 && command_line.threads < inputs.size()) {
+    print_error("stream --follow: -j " + std::to_string(command_line.threads) +
+                " is fewer than the " + std::to_string(inputs.size()) +
+                " inputs, which are followed each on its own thread");
+    return kExitError;
+  }
   auto setup = prepare_scan(command_line, options.config, options.no_config, ".");
   if (!setup) {
-    print_problem("leakhound", setup.error().message);
+    print_error(setup.error().message);
     return kExitError;
   }
   ScanSetup& scan = setup.value();
   const CommonOptions& common = scan.common;
   const RuleDatabase& database = *scan.database;
   if (auto stream_database = database.stream_database(); !stream_database) {
-    print_problem("leakhound", stream_database.error().message);
+    print_error(stream_database.error().message);
     return kExitError;
   }
   auto output = Output::open(common);
   if (!output) {
-    print_problem("leakhound", output.error().message);
+    print_error(output.error().message);
     return kExitError;
   }
   install_stop_handlers();
@@ -322,7 +333,10 @@ int run_stream_command(const StreamCommandOptions& options) {
   FindingSink sink(reporter, scan.pipeline);
   Summary summary;
   summary.rules = database.rules().size();
-  summary.threads = static_cast<unsigned>(inputs.size());
+  const std::size_t parallel_inputs =
+      command_line.threads == 0 ? inputs.size()
+                                : std::min<std::size_t>(command_line.threads, inputs.size());
+  summary.threads = static_cast<unsigned>(parallel_inputs);
   std::mutex summary_mutex;
   auto note_problem = [&](const std::string& input, const std::string& reason) {
     std::lock_guard lock(summary_mutex);
@@ -348,10 +362,15 @@ int run_stream_command(const StreamCommandOptions& options) {
     }
     if (!result.error.empty()) note_problem(input.value()->name(), result.error);
   };
+  std::atomic<std::size_t> next_input{0};
+  auto scan_inputs = [&] {
+    for (std::size_t i = next_input++; i < inputs.size(); i = next_input++)
+      scan_one(inputs[i]);
+  };
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < inputs.size(); ++i)
-    threads.emplace_back(scan_one, inputs[i]);
-  scan_one(inputs[0]);
+  for (std::size_t i = 1; i < parallel_inputs; ++i)
+    threads.emplace_back(scan_inputs);
+  scan_inputs();
   for (std::thread& thread : threads)
     thread.join();
   summary.findings = sink.count();

@@ -26,11 +26,26 @@ struct ScannedItem {
   std::vector<Finding> findings;
   std::uint64_t newlines_before_keep = 0;  // chunked inputs only
   std::uint64_t newlines_in_keep = 0;
+  // Code points after the last newline: of the bytes before the kept part (the chunk's first
+  // line, which continues the previous chunk's last when newlines_before_keep is 0) and of the
+  // kept part (the line that the next chunk continues). Chunked inputs only.
+  std::uint64_t columns_before_keep = 0;
+  std::uint64_t columns_at_keep_end = 0;
   std::uint64_t scanned_size = 0;
+  std::vector<std::uint32_t> unconfirmed_rules;  // the scanner gave up on a candidate
 };
 
 std::uint64_t count_newlines(std::string_view text) {
   return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Code points (bytes that are not UTF-8 continuation bytes) after the last newline of `text`.
+std::uint64_t columns_after_last_newline(std::string_view text) {
+  const std::size_t newline = text.rfind('\n');
+  if (newline != std::string_view::npos) text.remove_prefix(newline + 1);
+  return static_cast<std::uint64_t>(std::count_if(text.begin(), text.end(), [](char byte) {
+    return (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
+  }));
 }
 
 void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
@@ -58,6 +73,9 @@ void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
     item.newlines_before_keep = count_newlines(data.substr(0, chunk.keep_begin));
     item.newlines_in_keep =
         count_newlines(data.substr(chunk.keep_begin, keep_end - chunk.keep_begin));
+    item.columns_before_keep = columns_after_last_newline(data.substr(0, chunk.keep_begin));
+    item.columns_at_keep_end =
+        columns_after_last_newline(data.substr(chunk.keep_begin, keep_end - chunk.keep_begin));
   }
   locate_findings(data, matches, scanner.database().rules(), blob.base_offset, 0, blob.provenance,
                   item.findings);
@@ -102,7 +120,8 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, summary.threads);
   tbb::enumerable_thread_specific<Scanner> scanners(std::cref(database));
 
-  std::uint64_t lines_before_chunk = 0;  // of the chunked input being assembled
+  std::uint64_t lines_before_chunk = 0;    // of the chunked input being assembled
+  std::uint64_t columns_before_chunk = 0;  // code points of its line that earlier chunks hold
   auto report_problem = [&](const std::string& input, const std::string& reason) {
     if (summary.problems.size() < Summary::kMaxProblems)
       summary.problems.emplace_back(input, reason);
@@ -118,8 +137,11 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
     std::unique_ptr<WorkItem> work(raw_work);
     auto item = std::make_unique<ScannedItem>();
     item->load = work->load();
-    if (item->load.status == LoadResult::Status::loaded)
-      scan_item(scanners.local(), *item, options.max_decode_depth);
+    if (item->load.status == LoadResult::Status::loaded) {
+      Scanner& scanner = scanners.local();
+      scan_item(scanner, *item, options.max_decode_depth);
+      item->unconfirmed_rules = scanner.take_unconfirmed_rules();
+    }
     return item.release();
   };
   auto output_stage = [&](ScannedItem* raw_item) {
@@ -149,15 +171,35 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
       case LoadResult::Status::loaded:
         break;
     }
+    for (std::uint32_t rule : item->unconfirmed_rules) {
+      // Never lose a candidate silently: name the rule and the input, and the scan is partial.
+      ++summary.unconfirmed;
+      summary.partial = true;
+      report_problem(load.input, "rule " + database.rules()[rule].id +
+                                     ": a candidate could not be confirmed (PCRE2 match limit "
+                                     "reached); the rule's regex backtracks too much");
+    }
     const ChunkInfo& chunk = load.blob.chunk;
-    if (chunk.index == 0) lines_before_chunk = 0;
+    if (chunk.index == 0) {
+      lines_before_chunk = 0;
+      columns_before_chunk = 0;
+    }
     const std::uint64_t line_base = lines_before_chunk - item->newlines_before_keep;
     lines_before_chunk += item->newlines_in_keep;
+    // A finding on the chunk's first line, when that line began in an earlier chunk, counts its
+    // columns from the chunk's first byte: add what earlier chunks hold of the line.
+    const std::uint64_t column_base =
+        item->newlines_before_keep == 0 ? columns_before_chunk - item->columns_before_keep : 0;
+    columns_before_chunk = item->newlines_in_keep == 0
+                               ? columns_before_chunk + item->columns_at_keep_end
+                               : item->columns_at_keep_end;
     const std::uint64_t size = item->scanned_size;
     summary.bytes_scanned += std::min<std::uint64_t>(chunk.keep_end, size) -
                              std::min<std::uint64_t>(chunk.keep_begin, size);
     if (chunk.last) ++summary.inputs_scanned;
     for (Finding& finding : item->findings) {
+      if (finding.line == 1) finding.column += column_base;
+      if (finding.end_line == 1) finding.end_column += column_base;
       finding.line += line_base;
       finding.end_line += line_base;
       if (options.annotate) options.annotate(finding);

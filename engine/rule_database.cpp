@@ -129,13 +129,131 @@ Result<void> RuleDatabase::check_rule(const Rule& rule) {
   return {};
 }
 
-CompilableRules keep_compilable_rules(std::vector<Rule> rules) {
+namespace {
+
+constexpr char kCheckCacheMagic[8] = {'L', 'K', 'H', 'C', 'H', 'K', '0', '1'};
+
+// Writes `bytes` to `file` through a temporary and a rename, so concurrent runs never see a
+// half-written entry. A cache that cannot be written is not an error: the next run recomputes.
+void write_atomically(const std::filesystem::path& file, std::string_view bytes) {
+  std::error_code error;
+  std::filesystem::create_directories(file.parent_path(), error);
+  if (error) return;
+  std::filesystem::path temporary = file;
+  temporary += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
+    if (!stream) return;
+    stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!stream) {
+      stream.close();
+      std::filesystem::remove(temporary, error);
+      return;
+    }
+  }
+  std::filesystem::rename(temporary, file, error);
+  if (error) std::filesystem::remove(temporary, error);
+}
+
+// The key of a check: everything check_rule reads (and its messages name), the engines'
+// versions and the CPU platform.
+std::string check_cache_key(const std::vector<Rule>& rules) {
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  char pcre2_version[64] = {};
+  pcre2_config(PCRE2_CONFIG_VERSION, pcre2_version);
+  Sha256 hash;
+  hash_field(hash, "leakhound-checked-v1");
+  hash_field(hash, hs_version());
+  hash_field(hash, pcre2_version);
+  hash.update(&platform.tune, sizeof platform.tune);
+  hash.update(&platform.cpu_features, sizeof platform.cpu_features);
+  for (const Rule& rule : rules) {
+    hash_field(hash, rule.origin);
+    hash_field(hash, rule.id);
+    hash_field(hash, rule.regex);
+    hash_field(hash, std::to_string(rule.secret_group));
+  }
+  return to_hex(hash.finish());
+}
+
+// Verdicts of a cached check: per rule, empty when it passed, else the rejection's message.
+std::optional<std::vector<std::string>> load_check_cache(const std::filesystem::path& file,
+                                                         const std::string& key,
+                                                         std::size_t rule_count) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string_view view(bytes);
+  if (view.size() < sizeof kCheckCacheMagic + key.size() ||
+      std::memcmp(view.data(), kCheckCacheMagic, sizeof kCheckCacheMagic) != 0)
+    return std::nullopt;
+  view.remove_prefix(sizeof kCheckCacheMagic);
+  if (view.substr(0, key.size()) != key) return std::nullopt;
+  view.remove_prefix(key.size());
+  std::uint64_t payload_size = 0;
+  Sha256Digest digest{};
+  if (!read_raw(view, payload_size) || !read_raw(view, digest)) return std::nullopt;
+  if (payload_size != view.size() || sha256(view) != digest) return std::nullopt;
+  std::uint32_t count = 0;
+  if (!read_raw(view, count) || count != rule_count) return std::nullopt;
+  std::vector<std::string> verdicts(count);
+  for (std::string& verdict : verdicts) {
+    std::uint32_t size = 0;
+    if (!read_raw(view, size) || size > view.size()) return std::nullopt;
+    verdict.assign(view.substr(0, size));
+    view.remove_prefix(size);
+  }
+  if (!view.empty()) return std::nullopt;
+  return verdicts;
+}
+
+void store_check_cache(const std::filesystem::path& file, const std::string& key,
+                       const std::vector<std::string>& verdicts) {
+  std::string payload;
+  append_raw(payload, static_cast<std::uint32_t>(verdicts.size()));
+  for (const std::string& verdict : verdicts) {
+    append_raw(payload, static_cast<std::uint32_t>(verdict.size()));
+    payload += verdict;
+  }
+  std::string out(kCheckCacheMagic, sizeof kCheckCacheMagic);
+  out += key;
+  append_raw(out, static_cast<std::uint64_t>(payload.size()));
+  append_raw(out, sha256(payload));
+  out += payload;
+  write_atomically(file, out);
+}
+
+}  // namespace
+
+CompilableRules keep_compilable_rules(std::vector<Rule> rules,
+                                      const std::optional<std::filesystem::path>& cache_dir) {
+  // Checking compiles each rule alone with both engines: seconds for a few hundred rules, so
+  // the verdicts are cached like the database (same directory, verified, atomically written).
+  std::optional<std::filesystem::path> cache_file;
+  std::string key;
+  std::optional<std::vector<std::string>> verdicts;
+  if (cache_dir) {
+    key = check_cache_key(rules);
+    cache_file = *cache_dir / ("checked-" + key + ".bin");
+    verdicts = load_check_cache(*cache_file, key, rules.size());
+  }
+  const bool cached = verdicts.has_value();
+  if (!cached) {
+    verdicts.emplace();
+    verdicts->reserve(rules.size());
+    for (const Rule& rule : rules) {
+      auto checked = RuleDatabase::check_rule(rule);
+      verdicts->push_back(checked ? std::string() : checked.error().message);
+    }
+    if (cache_file) store_check_cache(*cache_file, key, *verdicts);
+  }
   CompilableRules out;
-  for (Rule& rule : rules) {
-    if (auto checked = RuleDatabase::check_rule(rule); !checked) {
-      out.rejected.push_back(checked.error());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if ((*verdicts)[i].empty()) {
+      out.rules.push_back(std::move(rules[i]));
     } else {
-      out.rules.push_back(std::move(rule));
+      out.rejected.push_back(Error{(*verdicts)[i]});
     }
   }
   return out;
@@ -357,25 +475,7 @@ void RuleDatabase::store_cache(const std::filesystem::path& file, bool stream_mo
   append_raw(out, sha256(payload));
   out += payload;
 
-  // Write-then-rename: concurrent runs never see a half-written entry. A cache that cannot be
-  // written is not an error; the next run compiles again.
-  std::error_code error;
-  std::filesystem::create_directories(file.parent_path(), error);
-  if (error) return;
-  std::filesystem::path temporary = file;
-  temporary += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
-    if (!stream) return;
-    stream.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!stream) {
-      stream.close();
-      std::filesystem::remove(temporary, error);
-      return;
-    }
-  }
-  std::filesystem::rename(temporary, file, error);
-  if (error) std::filesystem::remove(temporary, error);
+  write_atomically(file, out);
 }
 
 }  // namespace leakhound

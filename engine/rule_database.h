@@ -42,7 +42,10 @@ struct CompilableRules {
   std::vector<Rule> rules;      // those that pass RuleDatabase::check_rule, in order
   std::vector<Error> rejected;  // one per other rule, naming its origin, id and the reason
 };
-CompilableRules keep_compilable_rules(std::vector<Rule> rules);
+// With `cache_dir`, the verdicts are cached there (keyed by the rules and the engines), so a
+// translated configuration is checked once, not at every start.
+CompilableRules keep_compilable_rules(std::vector<Rule> rules,
+                                      const std::optional<std::filesystem::path>& cache_dir = {});
 
 class RuleDatabase {
  public:

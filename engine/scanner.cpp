@@ -53,6 +53,12 @@ int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long 
   return 0;
 }
 
+std::vector<std::uint32_t> Scanner::take_unconfirmed_rules() {
+  std::vector<std::uint32_t> rules;
+  rules.swap(unconfirmed_rules_);
+  return rules;
+}
+
 Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
   if (!scratch_ || data.empty()) return {};
   if (data.size() > std::numeric_limits<std::uint32_t>::max()) {
@@ -116,6 +122,9 @@ const Scanner::Hit* Scanner::confirm_rule(std::string_view data, std::uint32_t r
       if (rc == PCRE2_ERROR_PARTIAL) return hit;  // decided once more input arrives
       if (rc < 0) {
         ++stats_.confirm_failures;
+        if (std::find(unconfirmed_rules_.begin(), unconfirmed_rules_.end(), rule) ==
+            unconfirmed_rules_.end())
+          unconfirmed_rules_.push_back(rule);
         break;
       }
       const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match_data_);

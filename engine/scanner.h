@@ -71,6 +71,11 @@ class Scanner {
   const ScannerStats& stats() const { return stats_; }
   const RuleDatabase& database() const { return database_; }
 
+  // Rules whose PCRE2 confirmation gave up (match, depth or JIT stack limit) on some hit since
+  // the last call, each once: a candidate that was neither confirmed nor ruled out. The caller
+  // names them and marks its scan partial; it must take them after each input it scans.
+  std::vector<std::uint32_t> take_unconfirmed_rules();
+
   struct Hit {  // 8 bytes: buffers are below 4 GiB
     std::uint32_t rule;
     std::uint32_t end;
@@ -94,6 +99,7 @@ class Scanner {
   pcre2_real_jit_stack_8* jit_stack_ = nullptr;
   std::vector<Hit> hits_;
   std::vector<bool> keyword_seen_;
+  std::vector<std::uint32_t> unconfirmed_rules_;
   ScannerStats stats_;
 };
 

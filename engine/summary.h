@@ -17,7 +17,10 @@ struct Summary {
   std::uint64_t honeytokens = 0;
   std::uint64_t errors = 0;                      // inputs that could not be read
   std::map<std::string, std::uint64_t> skipped;  // by reason ("binary", "too large", ...)
-  bool partial = false;                          // some input was not scanned: exit code 2
+  // (rule, input) pairs where a candidate could be neither confirmed nor ruled out (PCRE2's
+  // match or depth limit): they make the scan partial and are named among the problems.
+  std::uint64_t unconfirmed = 0;
+  bool partial = false;  // some input was not scanned: exit code 2
   // (input, reason) of the first kMaxProblems errors and partial skips, for reports.
   std::vector<std::pair<std::string, std::string>> problems;
   static constexpr std::size_t kMaxProblems = 1000;

@@ -143,7 +143,10 @@ void SarifReporter::begin(const RunInfo& run) {
       rules.push_back(rule_to_sarif(rule));
     }
   }
-  Json driver = {{"name", "leakhound"}, {"semanticVersion", LEAKHOUND_VERSION}, {"rules", rules}};
+  Json driver = {{"name", "leakhound"},
+                 {"informationUri", "https://github.com/leakhound/leakhound"},
+                 {"semanticVersion", LEAKHOUND_VERSION},
+                 {"rules", rules}};
   out_ << "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
           "\"runs\":[{\"tool\":{\"driver\":"
        << dump_json(driver) << "},\"columnKind\":\"unicodeCodePoints\",\"results\":[";

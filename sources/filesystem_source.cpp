@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 namespace leakhound {
 namespace {
@@ -183,9 +184,80 @@ bool path_matches_glob(std::string_view glob_view, std::string_view relative_pat
 }
 
 FilesystemSource::FilesystemSource(std::vector<std::string> roots, FilesystemOptions options)
-    : roots_(std::move(roots)), options_(std::move(options)) {}
+    : roots_(std::move(roots)), options_(std::move(options)) {
+  for (const std::string& path : options_.never_scan) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) {
+      never_scan_.emplace(static_cast<std::uint64_t>(info.st_dev),
+                          static_cast<std::uint64_t>(info.st_ino));
+    }
+  }
+}
 
-FilesystemSource::~FilesystemSource() = default;
+FilesystemSource::~FilesystemSource() {
+  if (stream_) ::close(stream_->fd);
+}
+
+// A FIFO, /dev/stdin or a device named on the command line: read in order, in chunks that
+// overlap like a large file's, so it scans in bounded memory whatever its length. Each chunk is
+// read here, in the serial input stage, since a stream cannot be read at an offset.
+std::unique_ptr<WorkItem> FilesystemSource::next_stream_chunk() {
+  StreamedRoot& stream = *stream_;
+  const std::uint64_t chunk_size =
+      options_.chunk_size == 0 ? std::numeric_limits<std::uint32_t>::max() : options_.chunk_size;
+  const std::uint64_t keep_begin = stream.index * chunk_size;
+  const std::uint64_t keep_end = keep_begin + chunk_size;
+  const std::uint64_t want = keep_end + options_.chunk_overlap - stream.pending_offset;
+  std::string error;
+  while (!stream.ended && stream.pending.size() < want) {
+    const std::size_t have = stream.pending.size();
+    const std::size_t step =
+        static_cast<std::size_t>(std::min<std::uint64_t>(want - have, std::uint64_t{1} << 20));
+    stream.pending.resize(have + step);
+    const ssize_t got = ::read(stream.fd, stream.pending.data() + have, step);
+    const int read_error = errno;
+    if (got < 0 && read_error == EINTR) {
+      stream.pending.resize(have);
+      continue;
+    }
+    stream.pending.resize(have + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+    if (got < 0) error = "cannot read: " + errno_text(read_error);
+    if (got <= 0) stream.ended = true;
+  }
+  const std::uint64_t total = stream.pending_offset + stream.pending.size();
+  const bool last = stream.ended && total <= keep_end;
+  auto finish = [&](std::unique_ptr<WorkItem> item, bool done) {
+    if (done) {
+      ::close(stream.fd);
+      stream_.reset();
+    }
+    return item;
+  };
+  if (!error.empty()) return finish(failed_item(stream.display, error), true);
+  if (stream.index == 0 && !options_.scan_binary && looks_binary(stream.pending))
+    return finish(skipped_item(stream.display, SkipKind::binary), true);
+  LoadResult result;
+  result.input = stream.display;
+  result.blob.provenance = file_provenance(stream.display);
+  result.blob.base_offset = stream.pending_offset;
+  if (stream.index > 0 || !last) {
+    result.blob.chunk.index = stream.index;
+    result.blob.chunk.last = last;
+    result.blob.chunk.keep_begin = keep_begin - stream.pending_offset;
+    result.blob.chunk.keep_end = std::min(keep_end, total) - stream.pending_offset;
+  }
+  result.blob.bytes = Buffer(stream.pending.size());
+  std::copy(stream.pending.begin(), stream.pending.end(), result.blob.bytes.data());
+  // The next chunk's bytes begin one overlap before its kept part.
+  const std::uint64_t next_begin =
+      keep_end > options_.chunk_overlap ? keep_end - options_.chunk_overlap : 0;
+  if (!last && next_begin > stream.pending_offset) {
+    stream.pending.erase(0, static_cast<std::size_t>(next_begin - stream.pending_offset));
+    stream.pending_offset = next_begin;
+  }
+  ++stream.index;
+  return finish(std::make_unique<ResolvedItem>(std::move(result)), last);
+}
 
 bool FilesystemSource::excluded(const std::string& relative) const {
   return std::any_of(options_.excludes.begin(), options_.excludes.end(),
@@ -206,6 +278,7 @@ std::unique_ptr<WorkItem> FilesystemSource::next() {
       queued_.pop_front();
       return item;
     }
+    if (stream_) return next_stream_chunk();
     if (stack_.empty()) {
       if (next_root_ == roots_.size()) return nullptr;
       root_display_ = strip_trailing_slashes(roots_[next_root_++]);
@@ -251,7 +324,20 @@ std::unique_ptr<WorkItem> FilesystemSource::visit(const std::string& path,
     return enter_directory(path, relative, display);
   }
   if (S_ISREG(info.st_mode)) {
+    if (never_scan_.contains(
+            {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)}))
+      return nullptr;
     return file_items(path, display, static_cast<std::uint64_t>(info.st_size));
+  }
+  if (is_root) {
+    // Named by the user (`dir <(cmd)`, /dev/stdin, a FIFO): read it, whatever its type. A
+    // blocking open: a FIFO's writer may come later.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return failed_item(display, "cannot open: " + errno_text(errno));
+    stream_ = std::make_unique<StreamedRoot>();
+    stream_->fd = fd;
+    stream_->display = display;
+    return next_stream_chunk();
   }
   return skipped_item(display, SkipKind::special);
 }

@@ -20,6 +20,8 @@ struct JsonRecordScanner::State {
 
 namespace {
 
+constexpr std::string_view kKeyPlaceholder = "{key}";
+
 struct Walk {
   Scanner& scanner;
   unsigned decode_depth;
@@ -38,7 +40,13 @@ struct Walk {
         for (auto field : object) {
           const std::size_t size = path.size();
           if (!path.empty()) path += '.';
-          path += field.key;
+          // Keys are scanned too (a secret used as a key). The field path must not carry a
+          // secret that was found in it: such a key is named `{key}` in every path.
+          path += kKeyPlaceholder;
+          const std::size_t found_before = out.size();
+          string(field.key, path);
+          if (out.size() == found_before)
+            path.replace(path.size() - kKeyPlaceholder.size(), kKeyPlaceholder.size(), field.key);
           value(field.value, path);
           path.resize(size);
         }

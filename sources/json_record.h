@@ -1,9 +1,10 @@
 // JsonRecordScanner: scans one JSON log record (a line of a JSON-lines stream) field by field.
-// The record is parsed with simdjson; every string value is scanned as its decoded text (so
-// escapes such as \n or \/ inside a secret do not hide it) and each finding is tagged with the
-// value's field path (`request.headers[0].value`) and the record's timestamp (the top-level
-// `timestamp`, `ts` or `@timestamp`). Offsets and columns of such a finding are positions in
-// the decoded value; `line` is the record's line in the stream.
+// The record is parsed with simdjson; every string value and every key is scanned as its
+// decoded text (so escapes such as \n or \/ inside a secret do not hide it) and each finding is
+// tagged with the value's field path (`request.headers[0].value`; a key is `{key}` in it, both
+// for its own finding and for the paths below a key where something was found) and the
+// record's timestamp (the top-level `timestamp`, `ts` or `@timestamp`). Offsets and columns of
+// such a finding are positions in the decoded value; `line` is the record's line in the stream.
 #pragma once
 
 #include <cstdint>

@@ -40,7 +40,7 @@ Result<std::unique_ptr<StreamInput>> StreamInput::open(const std::string& path, 
   }
   input->name_ = path;
   input->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (input->fd_ < 0) return make_error(path + ": cannot open: " + std::strerror(errno));
+  if (input->fd_ < 0) return make_error("cannot open: " + std::string(std::strerror(errno)));
   struct stat info {};
   if (::fstat(input->fd_, &info) == 0) {
     input->device_ = info.st_dev;
@@ -97,7 +97,7 @@ StreamInput::Event StreamInput::read(std::span<char> buffer, std::size_t& size,
         return Event::pause;
       }
       if (polled < 0 && errno != EINTR) {
-        error_ = name_ + ": poll failed: " + std::strerror(errno);
+        error_ = std::string("poll failed: ") + std::strerror(errno);
         return Event::end;
       }
       if (polled < 0) continue;
@@ -111,7 +111,7 @@ StreamInput::Event StreamInput::read(std::span<char> buffer, std::size_t& size,
     }
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      error_ = name_ + ": read failed: " + std::strerror(errno);
+      error_ = std::string("read failed: ") + std::strerror(errno);
       return Event::end;
     }
     if (!follow_) return Event::end;

@@ -75,3 +75,30 @@ TEST_CASE("regression: an empty file and a file without a final newline", "[regr
   CHECK(findings[0]["line"] == 1);
   CHECK(findings[0]["column"] == 3);
 }
+
+TEST_CASE("regression: column numbers wrong on long lines", "[regression]") {
+  // One line over many 4 KiB chunks, longer than the 64 KiB overlap so that the secrets' chunks
+  // start inside the line (with 2-byte characters, so columns and offsets differ): the columns
+  // are those of the whole line, as when the file is scanned in one piece.
+  FakeSecrets fake;
+  const std::string first = fake.github_classic();
+  const std::string second = fake.github_classic();
+  std::string line;
+  for (int i = 0; i < 3000; ++i)
+    line += "\xc3\xa9 ";  // "é "
+  line += std::string(70000, 'y') + " k=" + first + " ";
+  line += std::string(9000, 'y') + " v=" + second + " tail";
+  TempDir tree;
+  tree.write("long.log", line + "\n");
+  auto result = run_leakhound({"dir", "long.log", "-f", "json", "--chunk-size", "4K"}, tree.path());
+  REQUIRE(result.exit_code == 1);
+  auto findings = nlohmann::json::parse(result.out)["findings"];
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0]["offset"] == line.find(first));
+  CHECK(findings[0]["column"] == 3000 * 2 + 70000 + 4);
+  CHECK(findings[0]["end_column"] == 3000 * 2 + 70000 + 4 + first.size());
+  CHECK(findings[1]["offset"] == line.find(second));
+  CHECK(findings[1]["column"] == 3000 * 2 + 70000 + 3 + first.size() + 1 + 9000 + 3 + 1);
+  auto whole = run_leakhound({"dir", "long.log", "-f", "json"}, tree.path());
+  CHECK(nlohmann::json::parse(whole.out)["findings"] == findings);
+}

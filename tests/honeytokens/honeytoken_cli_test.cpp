@@ -242,3 +242,47 @@ TEST_CASE("honeytokens: scan help documents the options and exit code 3", "[hone
   auto top = run_leakhound({"--help"});
   CHECK_THAT(top.out, Catch::Contains("3 a honeytoken"));
 }
+
+TEST_CASE("regression: the registry file itself is reported as a sighting", "[regression]") {
+  // As the README says: mint into the default registry (with --store-value), scan the tree.
+  TempDir dir;
+  const std::string value = first_line(mint(dir, "github", "deploy bot", {"--store-value"}));
+  const std::string registry = "registry.toml";
+  CommandResult clean =
+      run_leakhound({"dir", ".", "-f", "json", "--honeytokens", registry}, dir.path());
+  INFO(clean.err);
+  CHECK(clean.exit_code == 0);
+  CHECK(nlohmann::json::parse(clean.out)["findings"].empty());
+  // A real sighting elsewhere is still one, and the registry is not an input in git either.
+  dir.write("ci/deploy.yml", "token: " + value + "\n");
+  CommandResult seen =
+      run_leakhound({"dir", ".", "-f", "json", "--honeytokens", registry}, dir.path());
+  CHECK(seen.exit_code == 3);
+  auto findings = nlohmann::json::parse(seen.out)["findings"];
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["path"] == "ci/deploy.yml");
+  CommandResult committed = leakhound::test::run_shell(
+      "cd " + leakhound::test::shell_quote(dir.path().string()) +
+      " && git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -q -m x");
+  REQUIRE(committed.exit_code == 0);
+  CommandResult git =
+      run_leakhound({"git", ".", "-f", "json", "--honeytokens", registry}, dir.path());
+  INFO(git.err);
+  CHECK(git.exit_code == 3);
+  auto git_findings = nlohmann::json::parse(git.out)["findings"];
+  REQUIRE(git_findings.size() == 1);
+  CHECK(git_findings[0]["path"] == "ci/deploy.yml");
+}
+
+TEST_CASE("regression: a generic decoy minted without --store-value can never be detected",
+          "[regression]") {
+  TempDir dir;
+  CommandResult refused = run_leakhound({"honeytoken", "mint", "--kind", "generic", "--label", "x",
+                                         "--planted-at", "y", "--registry", "registry.toml"},
+                                        dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("--store-value") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "registry.toml"));
+  mint(dir, "generic", "x", {"--store-value"});
+}
