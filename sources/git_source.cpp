@@ -115,31 +115,6 @@ std::string field(const Provenance& provenance, std::string_view key) {
   return {};
 }
 
-// Every confirmed secret in the commit messages we echo in provenance is masked as a finding's
-// own secret is: a message line is printed on findings of other inputs too. (A local helper;
-// engine/ may grow a general one.)
-void mask_echoed_messages(std::vector<Finding>& findings) {
-  std::vector<std::string_view> secrets;
-  for (const Finding& finding : findings) {
-    if (!finding.secret.empty()) secrets.push_back(finding.secret);
-  }
-  std::sort(secrets.begin(), secrets.end(), [](std::string_view a, std::string_view b) {
-    return a.size() != b.size() ? a.size() > b.size() : a < b;  // longest first
-  });
-  secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
-  for (Finding& finding : findings) {
-    for (auto& [key, value] : finding.provenance.fields) {
-      if (key != "message") continue;
-      for (std::string_view secret : secrets) {
-        for (auto at = value.find(secret); at != std::string::npos;
-             at = value.find(secret, at + kRedacted.size())) {
-          value.replace(at, secret.size(), kRedacted);
-        }
-      }
-    }
-  }
-}
-
 // Remembers, per rule set and scan settings, the blobs that were scanned clean. One file per
 // key; read and merged under an exclusive lock, written with write-then-rename; a file that does
 // not verify is discarded.
@@ -1098,7 +1073,9 @@ bool GitSource::walk_finished() const {
 
 void GitSource::finalize(std::vector<Finding>& findings) {
   Impl& impl = *impl_;
-  if (!impl.options.show_secrets) mask_echoed_messages(findings);
+  // Commit and tag messages are echoed in other findings' provenance; every secret the scan
+  // confirmed is masked there (its own finding still shows it with --show-secrets).
+  mask_secrets_across(findings);
   if (impl.options.mode != GitOptions::Mode::full) return;
   auto blob_of = [](const Finding& finding) {
     git_oid oid{};
