@@ -217,6 +217,10 @@ int finish_scan(const CommonOptions& options, const Summary& summary, Output& ou
     if (summary.partial) line << "; the scan is INCOMPLETE";
     std::cerr << line.str() << '\n';
   }
+  if (summary.interrupted) {
+    std::cerr << "leakhound: interrupted: report holds the findings so far\n";
+    return kExitInterrupted;
+  }
   // A decoy's sighting is an incident: it outranks errors so that pipelines can page on it.
   if (summary.honeytokens > 0) return kExitHoneytoken;
   if (summary.partial || write_failed) return kExitError;

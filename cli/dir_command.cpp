@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "cli/scan_setup.h"
 #include "engine/pipeline.h"
 #include "sources/filesystem_source.h"
@@ -52,6 +53,7 @@ int run_dir_command(const DirOptions& options) {
   if (filesystem.chunk_size < 1024) filesystem.chunk_size = 1024;
 
   auto setup = prepare_scan(options.common, options.config, options.no_config, paths.front());
+  install_interrupt_handlers();  // Ctrl-C: finish a partial report, exit 130
   if (!setup) {
     print_error(setup.error().message);
     return kExitError;

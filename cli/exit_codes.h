@@ -8,5 +8,7 @@ inline constexpr int kExitFindings = 1;  // findings (default; --exit-code chang
 inline constexpr int kExitError = 2;     // bad usage or config, or a partial scan
 // A planted decoy (honeytoken) was seen; outranks findings and errors.
 inline constexpr int kExitHoneytoken = 3;
+// SIGINT/SIGTERM stopped the scan; the report holds the findings so far, marked partial.
+inline constexpr int kExitInterrupted = 130;
 
 }  // namespace leakhound

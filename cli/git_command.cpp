@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "cli/scan_setup.h"
 #include "engine/pipeline.h"
 #include "sources/filesystem_source.h"
@@ -135,6 +136,7 @@ int run_git_command(const GitCommandOptions& options) {
   if (!options.cache.empty()) git.cache_dir = options.cache;
 
   auto setup = prepare_scan(options.common, options.config, options.no_config, options.repository);
+  install_interrupt_handlers();  // Ctrl-C: finish a partial report, exit 130
   if (!setup) {
     print_error(setup.error().message);
     return kExitError;

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "cli/scan_setup.h"
 #include "engine/pipeline.h"
 #include "sources/image_source.h"
@@ -57,6 +58,7 @@ int run_image_command(const ImageCommandOptions& options) {
 
   // An image has no project folder: the configuration is the one of where the scan runs.
   auto setup = prepare_scan(options.common, options.config, options.no_config, ".");
+  install_interrupt_handlers();  // Ctrl-C: finish a partial report, exit 130
   if (!setup) {
     print_error(setup.error().message);
     return kExitError;

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "cli/interrupt.h"
+
 namespace leakhound {
 
 void add_config_options(CLI::App& command, std::string& config, bool& no_config,
@@ -33,6 +35,7 @@ Result<ScanSetup> prepare_scan(const CommonOptions& options, const std::string& 
   setup.pipeline.threads = setup.common.threads;
   setup.pipeline.on_problem = print_problem;
   setup.gate->install(setup.pipeline);
+  setup.pipeline.stop = &interrupt_requested();
   return setup;
 }
 

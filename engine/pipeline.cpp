@@ -128,7 +128,13 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
     if (options.on_problem) options.on_problem(input, reason);
   };
 
+  bool stopped = false;  // written by the serial input stage only
   auto input_stage = [&](tbb::flow_control& control) -> WorkItem* {
+    if (options.stop != nullptr && options.stop->load()) {
+      stopped = true;
+      control.stop();
+      return nullptr;
+    }
     std::unique_ptr<WorkItem> work = source.next();
     if (!work) control.stop();
     return work.release();
@@ -216,6 +222,12 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
           tbb::make_filter<WorkItem*, ScannedItem*>(tbb::filter_mode::parallel, scan_stage) &
           tbb::make_filter<ScannedItem*, void>(tbb::filter_mode::serial_in_order, output_stage));
 
+  if (stopped) {
+    summary.interrupted = true;
+    summary.partial = true;
+    summary.problems.emplace_back("scan",
+                                  "interrupted by a signal; the report holds the findings so far");
+  }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;

@@ -5,6 +5,7 @@
 // source's order whatever the thread count.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -29,6 +30,9 @@ struct PipelineOptions {
   std::function<void(Finding&)> annotate;
   // Levels of decoding of encoded runs (engine/decoder.h); 0 turns decoding off.
   unsigned max_decode_depth = 2;
+  // Optional stop flag (set by a signal handler): once set, no new input is taken, the items in
+  // flight finish, and the summary is marked interrupted and partial.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& reporter,

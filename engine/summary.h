@@ -21,6 +21,8 @@ struct Summary {
   // match or depth limit): they make the scan partial and are named among the problems.
   std::uint64_t unconfirmed = 0;
   bool partial = false;  // some input was not scanned: exit code 2
+  // A stop signal (SIGINT/SIGTERM) ended the scan early; partial is set too. Exit code 130.
+  bool interrupted = false;
   // (input, reason) of the first kMaxProblems errors and partial skips, for reports.
   std::vector<std::pair<std::string, std::string>> problems;
   static constexpr std::size_t kMaxProblems = 1000;
