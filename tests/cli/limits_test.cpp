@@ -64,4 +64,27 @@ TEST_CASE("regression: a PCRE2 match-limit hit in redact drops the candidate sil
   CHECK(result.out == std::string(40, 'a') + " c ab\n");
 }
 
+TEST_CASE("regression: a baseline with a string version aborts with a JSON type error",
+          "[regression][baseline]") {
+  TempDir tree;
+  tree.write("a.txt", "nothing\n");
+  const std::string entry = R"({"rule_id":"r","path":"a.txt","fingerprint":"00ff"})";
+  for (const std::string& baseline :
+       {std::string(R"({"version":"1","entries":[]})"),
+        std::string(R"({"version":1.5,"entries":[]})"), std::string(R"({"version":null})"),
+        std::string(R"({"version":1,"entries":{"a":1}})"),
+        std::string(R"({"version":1,"entries":[7]})"),
+        std::string(R"({"version":1,"entries":[{"rule_id":1,"path":"a.txt","fingerprint":"00"}]})"),
+        std::string(R"({"version":1,"entries":[)") + entry + R"(,{"path":[]}]})",
+        std::string(R"([1,2])"), std::string("\"text\"")}) {
+    INFO(baseline);
+    tree.write("baseline.json", baseline);
+    auto result = run_leakhound({"dir", "a.txt", "--baseline", "baseline.json"}, tree.path());
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("baseline.json: ") != std::string::npos);
+    CHECK(result.err.find("exception") == std::string::npos);
+  }
+}
+
 }  // namespace leakhound::test
