@@ -43,8 +43,10 @@ Result<std::set<BaselineEntry>> load_baseline(const std::filesystem::path& file)
   const nlohmann::json document = nlohmann::json::parse(text.value(), nullptr, false);
   if (document.is_discarded() || !document.is_object())
     return make_error(file.string() + ": not a leakhound baseline (invalid JSON)");
-  if (document.value("version", 0) != 1)
-    return make_error(file.string() + ": unsupported baseline version (expected 1)");
+  // Checked by type first: json::value() throws when the stored type does not convert.
+  const auto version = document.find("version");
+  if (version == document.end() || !version->is_number_integer() || *version != 1)
+    return make_error(file.string() + ": unsupported baseline version (expected the number 1)");
   const auto entries = document.find("entries");
   if (entries == document.end() || !entries->is_array())
     return make_error(file.string() + ": baseline has no 'entries' array");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -153,6 +154,8 @@ int run_redact_command(const RedactOptions& options) {
   DiscardingReporter discard;
   Reporter& reporter = scan.gate->counting(report ? report->reporter() : discard);
   reporter.begin({"redact", {input.value()->name()}, &database.rules(), false});
+  // Rules with a candidate neither confirmed nor ruled out (PCRE2 gave up): not masked.
+  std::vector<std::uint32_t> unconfirmed;
   // Counts the masked secrets; reports them (--report) and raises the alarm for honeytokens.
   auto account = [&] {
     for (Finding& finding : findings) {
@@ -167,6 +170,9 @@ int run_redact_command(const RedactOptions& options) {
     }
     secrets += findings.size();
     findings.clear();
+    for (std::uint32_t rule : stream.take_unconfirmed_rules())
+      if (std::find(unconfirmed.begin(), unconfirmed.end(), rule) == unconfirmed.end())
+        unconfirmed.push_back(rule);
   };
   std::string pending_out;
   std::string error;
@@ -205,6 +211,9 @@ int run_redact_command(const RedactOptions& options) {
             ": write failed: " + std::strerror(errno);
   }
   if (!error.empty()) print_error(error);
+  // Never lose a candidate silently: name the rule and the input, and the scan is partial.
+  for (std::uint32_t rule : unconfirmed)
+    print_problem(input.value()->name(), unconfirmed_reason(database.rules()[rule]));
   {
     Summary summary;
     summary.rules = database.rules().size();
@@ -218,6 +227,13 @@ int run_redact_command(const RedactOptions& options) {
       summary.partial = true;
       summary.problems.emplace_back(input.value()->name(), error);
     }
+    for (std::uint32_t rule : unconfirmed) {
+      ++summary.unconfirmed;
+      summary.partial = true;
+      if (summary.problems.size() < Summary::kMaxProblems)
+        summary.problems.emplace_back(input.value()->name(),
+                                      unconfirmed_reason(database.rules()[rule]));
+    }
     reporter.end(summary);
   }
   scan.gate->report_stale_baseline();
@@ -229,10 +245,13 @@ int run_redact_command(const RedactOptions& options) {
          << std::setprecision(1) << static_cast<double>(stream.bytes_fed()) / 1e6 << " MB in "
          << std::setprecision(2) << seconds << " s";
     if (honeytokens > 0) line << ", " << honeytokens << " honeytoken sighting(s)";
+    if (!unconfirmed.empty())
+      line << "; " << unconfirmed.size()
+           << " rule(s) with a candidate not confirmed (PCRE2 match limit), not masked";
     std::cerr << line.str() << '\n';
   }
   if (honeytokens > 0) return kExitHoneytoken;
-  if (!error.empty()) return kExitError;
+  if (!error.empty() || !unconfirmed.empty()) return kExitError;
   if (stop_requested().load()) return kExitClean;  // stopped by a signal: flushed, exit 0
   return scan.gate->failing_findings() > 0 ? common.exit_code : kExitClean;
 }

@@ -97,6 +97,9 @@ class StreamWorker {
     return result;
   }
 
+  // Rules with a candidate neither confirmed nor ruled out (PCRE2 gave up) in this input.
+  const std::vector<std::uint32_t>& unconfirmed_rules() const { return unconfirmed_; }
+
  private:
   Result<void> restart() {
     auto scanner = StreamScanner::open(database_, provenance_, options_);
@@ -126,6 +129,7 @@ class StreamWorker {
   Result<void> feed_text(std::string_view bytes) {
     std::vector<Finding> findings;
     auto fed = text_->feed(bytes, findings);
+    collect(text_->take_unconfirmed_rules());
     sink_.emit(findings);
     return fed;
   }
@@ -159,6 +163,7 @@ class StreamWorker {
     if (long_line_) {
       std::vector<Finding> findings;
       auto done = long_scanner_->finish(findings);
+      collect(long_scanner_->take_unconfirmed_rules());
       relocate(findings);
       sink_.emit(findings);
       long_line_ = false;
@@ -190,6 +195,7 @@ class StreamWorker {
     std::vector<Finding> findings;
     long_scanner_bytes_ += bytes.size();
     auto fed = long_scanner_->feed(bytes, findings);
+    collect(long_scanner_->take_unconfirmed_rules());
     relocate(findings);
     sink_.emit(findings);
     return fed;
@@ -214,6 +220,7 @@ class StreamWorker {
       if (scanner) {
         (void)scanner.value()->feed(record, findings);
         (void)scanner.value()->finish(findings);
+        collect(scanner.value()->take_unconfirmed_rules());
         for (Finding& finding : findings) {
           finding.offset += offset_;
           finding.end_offset += offset_;
@@ -222,6 +229,7 @@ class StreamWorker {
         }
       }
     }
+    collect(records_->take_unconfirmed_rules());
     sink_.emit(findings);
   }
 
@@ -232,8 +240,16 @@ class StreamWorker {
     if (!decided_ || json_) return {};
     std::vector<Finding> findings;
     auto done = text_->finish(findings);
+    collect(text_->take_unconfirmed_rules());
     sink_.emit(findings);
     return done;
+  }
+
+  // Remembers rules whose confirmation gave up on this input, each once.
+  void collect(const std::vector<std::uint32_t>& rules) {
+    for (std::uint32_t rule : rules)
+      if (std::find(unconfirmed_.begin(), unconfirmed_.end(), rule) == unconfirmed_.end())
+        unconfirmed_.push_back(rule);
   }
 
   const RuleDatabase& database_;
@@ -252,6 +268,7 @@ class StreamWorker {
   std::unique_ptr<StreamScanner> long_scanner_;
   std::uint64_t long_line_start_ = 0;
   std::uint64_t long_scanner_bytes_ = 0;
+  std::vector<std::uint32_t> unconfirmed_;
 };
 
 }  // namespace
@@ -361,6 +378,16 @@ int run_stream_command(const StreamCommandOptions& options) {
       ++summary.inputs_scanned;
     }
     if (!result.error.empty()) note_problem(input.value()->name(), result.error);
+    // Never lose a candidate silently: name the rule and the input, and the scan is partial.
+    for (std::uint32_t rule : worker.unconfirmed_rules()) {
+      const std::string reason = unconfirmed_reason(database.rules()[rule]);
+      std::lock_guard lock(summary_mutex);
+      ++summary.unconfirmed;
+      summary.partial = true;
+      if (summary.problems.size() < Summary::kMaxProblems)
+        summary.problems.emplace_back(input.value()->name(), reason);
+      print_problem(input.value()->name(), reason);
+    }
   };
   std::atomic<std::size_t> next_input{0};
   auto scan_inputs = [&] {

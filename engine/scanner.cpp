@@ -53,6 +53,12 @@ int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long 
   return 0;
 }
 
+std::string unconfirmed_reason(const Rule& rule) {
+  return "rule " + rule.id +
+         ": a candidate could not be confirmed (PCRE2 match limit reached); the rule's regex "
+         "backtracks too much";
+}
+
 std::vector<std::uint32_t> Scanner::take_unconfirmed_rules() {
   std::vector<std::uint32_t> rules;
   rules.swap(unconfirmed_rules_);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -102,5 +103,8 @@ class Scanner {
   std::vector<std::uint32_t> unconfirmed_rules_;
   ScannerStats stats_;
 };
+
+// The problem reported for an input where `rule`'s confirmation gave up (take_unconfirmed_rules).
+std::string unconfirmed_reason(const Rule& rule);
 
 }  // namespace leakhound

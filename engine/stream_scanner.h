@@ -87,6 +87,11 @@ class StreamScanner {
   // Bytes held in the window now (bounded whatever the input; for tests and diagnostics).
   std::size_t retained_bytes() const { return window_.size(); }
   const ScannerStats& stats() const { return confirmer_.stats(); }
+  // Rules whose PCRE2 confirmation gave up on some hit since the last call, each once
+  // (Scanner::take_unconfirmed_rules): the caller names them and marks its scan partial.
+  std::vector<std::uint32_t> take_unconfirmed_rules() {
+    return confirmer_.take_unconfirmed_rules();
+  }
 
  private:
   struct PendingHit {

@@ -154,4 +154,8 @@ bool JsonRecordScanner::scan(std::string_view line, std::uint64_t line_number,
   return true;
 }
 
+std::vector<std::uint32_t> JsonRecordScanner::take_unconfirmed_rules() {
+  return state_->scanner.take_unconfirmed_rules();
+}
+
 }  // namespace leakhound

@@ -33,6 +33,10 @@ class JsonRecordScanner {
   bool scan(std::string_view line, std::uint64_t line_number, std::uint64_t record_offset,
             const Provenance& provenance, std::vector<Finding>& out);
 
+  // Rules whose PCRE2 confirmation gave up on some value since the last call, each once
+  // (Scanner::take_unconfirmed_rules): the caller names them and marks its scan partial.
+  std::vector<std::uint32_t> take_unconfirmed_rules();
+
  private:
   struct State;
   std::unique_ptr<State> state_;
