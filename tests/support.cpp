@@ -6,7 +6,11 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <memory>
 #include <stdexcept>
+
+#include "engine/rule_database.h"
+#include "engine/rule_loader.h"
 
 namespace leakhound::test {
 namespace {
@@ -19,6 +23,19 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+const RuleDatabase& builtin_database() {
+  static const std::unique_ptr<RuleDatabase> database = [] {
+    auto rules = load_builtin_rules();
+    if (!rules) throw std::runtime_error(rules.error().message);
+    DatabaseOptions options;
+    options.cache_dir = default_cache_dir();
+    auto built = RuleDatabase::build(std::move(rules).value(), options);
+    if (!built) throw std::runtime_error(built.error().message);
+    return std::move(built).value();
+  }();
+  return *database;
+}
 
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "leakhound-test-XXXXXX").string();

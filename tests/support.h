@@ -8,7 +8,16 @@
 #include <string>
 #include <vector>
 
+namespace leakhound {
+class RuleDatabase;
+}
+
 namespace leakhound::test {
+
+// The built-in rule pack, compiled once per test process through the on-disk database cache
+// (XDG_CACHE_HOME, which ctest points at a directory shared by every test and preset), so each
+// test process does not recompile the whole pack: under ASan that takes minutes.
+const RuleDatabase& builtin_database();
 
 class TempDir {
  public:

@@ -5,6 +5,7 @@
 #include "engine/rule_check.h"
 #include "engine/rule_database.h"
 #include "engine/rule_loader.h"
+#include "tests/support.h"
 
 using namespace leakhound;
 
@@ -12,16 +13,11 @@ TEST_CASE("the built-in rules load and compile", "[builtin]") {
   auto rules = load_builtin_rules();
   REQUIRE(rules.ok());
   CHECK(rules.value().size() >= 30);
-  auto database = RuleDatabase::build(std::move(rules).value(), DatabaseOptions{});
-  REQUIRE(database.ok());
+  CHECK(test::builtin_database().rules().size() == rules.value().size());
 }
 
 TEST_CASE("every built-in rule passes its examples and negative examples", "[builtin]") {
-  auto rules = load_builtin_rules();
-  REQUIRE(rules.ok());
-  auto database = RuleDatabase::build(std::move(rules).value(), DatabaseOptions{});
-  REQUIRE(database.ok());
-  RuleCheckReport report = check_rule_examples(*database.value(), 3);
+  RuleCheckReport report = check_rule_examples(test::builtin_database(), 3);
   for (const RuleCheckFailure& failure : report.failures) {
     UNSCOPED_INFO(failure.rule_id << ": " << failure.message);
   }

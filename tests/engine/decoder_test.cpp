@@ -30,23 +30,12 @@ std::string encode_each(std::string_view bytes, const char* format) {
   return out;
 }
 
-const RuleDatabase& builtin() {
-  static const std::unique_ptr<RuleDatabase> database = [] {
-    auto rules = load_builtin_rules();
-    REQUIRE(rules);
-    auto built = RuleDatabase::build(std::move(rules).value(), DatabaseOptions{});
-    REQUIRE(built);
-    return std::move(built).value();
-  }();
-  return *database;
-}
-
 std::vector<Finding> scan_all(std::string_view data, unsigned depth = 2) {
-  Scanner scanner(builtin());
+  Scanner scanner(test::builtin_database());
   std::vector<Match> matches;
   REQUIRE(scanner.scan(data, matches));
   std::vector<Finding> findings;
-  locate_findings(data, matches, builtin().rules(), 0, 0, Provenance{"file", "t", {}, {}},
+  locate_findings(data, matches, test::builtin_database().rules(), 0, 0, Provenance{"file", "t", {}, {}},
                   findings);
   DecodeScanOptions options;
   options.max_depth = depth;

@@ -15,23 +15,14 @@ using namespace leakhound;
 
 namespace {
 
-const RuleDatabase& builtin_database() {
-  static const std::unique_ptr<RuleDatabase> database = [] {
-    auto rules = load_builtin_rules();
-    if (!rules) throw std::runtime_error(rules.error().message);
-    return test::build_database(std::move(rules).value());
-  }();
-  return *database;
-}
-
 // The secrets that the generic-* rules report in `text`.
 std::vector<std::string> generic_secrets(const std::string& text) {
-  Scanner scanner(builtin_database());
+  Scanner scanner(test::builtin_database());
   std::vector<Match> matches;
   REQUIRE(scanner.scan(text, matches).ok());
   std::vector<std::string> secrets;
   for (const Match& match : matches) {
-    if (builtin_database().rules()[match.rule].id.starts_with("generic-"))
+    if (test::builtin_database().rules()[match.rule].id.starts_with("generic-"))
       secrets.push_back(text.substr(match.secret_start, match.secret_end - match.secret_start));
   }
   return secrets;
@@ -422,7 +413,7 @@ TEST_CASE("min_relative_entropy and generic are optional rule keys", "[generic][
 
 TEST_CASE("every generic rule carries many hard negatives", "[generic][builtin]") {
   std::size_t generic_rules = 0;
-  for (const Rule& rule : builtin_database().rules()) {
+  for (const Rule& rule : test::builtin_database().rules()) {
     if (!rule.id.starts_with("generic-")) continue;
     ++generic_rules;
     INFO(rule.id);

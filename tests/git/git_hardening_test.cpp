@@ -58,9 +58,14 @@ class Repo {
   }
   // Everything into one pack, without deltas, so each object's bytes stand alone.
   void pack() const { git("repack -q -a -d -f --window=0"); }
+  // The pack, made writable: git writes packs read-only, and a test that damages one must not
+  // depend on running as root (CI does not).
   std::filesystem::path pack_file() const {
     for (const auto& entry : std::filesystem::directory_iterator(path_ / ".git/objects/pack")) {
-      if (entry.path().extension() == ".pack") return entry.path();
+      if (entry.path().extension() != ".pack") continue;
+      std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::add);
+      return entry.path();
     }
     throw std::runtime_error("no pack");
   }
@@ -85,6 +90,7 @@ class Repo {
       pack.seekp(static_cast<std::streamoff>(position));
       pack.write("\xff\x00\xff\x00", 4);
     }
+    if (!pack.flush()) throw std::runtime_error("cannot damage the pack");
   }
 
  private:

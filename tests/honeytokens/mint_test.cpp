@@ -11,26 +11,14 @@
 #include "engine/scanner.h"
 #include "honeytokens/aws_account.h"
 #include "honeytokens/mint.h"
+#include "tests/support.h"
 
 using namespace leakhound;
 
 namespace {
 
-const RuleDatabase& builtin_database() {
-  static const std::unique_ptr<RuleDatabase> database = [] {
-    auto rules = load_builtin_rules();
-    if (!rules) throw std::runtime_error(rules.error().message);
-    DatabaseOptions options;
-    options.cache_dir = default_cache_dir();
-    auto built = RuleDatabase::build(std::move(rules).value(), options);
-    if (!built) throw std::runtime_error(built.error().message);
-    return std::move(built).value();
-  }();
-  return *database;
-}
-
 bool has_rule(std::string_view id) {
-  for (const Rule& rule : builtin_database().rules()) {
+  for (const Rule& rule : test::builtin_database().rules()) {
     if (rule.id == id) return true;
   }
   return false;
@@ -40,14 +28,14 @@ bool has_rule(std::string_view id) {
 std::vector<std::string> rules_matching(const std::string& value, bool in_assignment = true) {
   const std::string text =
       in_assignment ? "# deploy settings\ntoken = \"" + value + "\"\n" : value + "\n";
-  Scanner scanner(builtin_database());
+  Scanner scanner(test::builtin_database());
   std::vector<Match> matches;
   REQUIRE(scanner.scan(text, matches));
   std::vector<std::string> ids;
   const std::size_t begin = text.find(value);
   for (const Match& match : matches) {
     if (match.secret_start == begin && match.secret_end == begin + value.size())
-      ids.push_back(builtin_database().rules()[match.rule].id);
+      ids.push_back(test::builtin_database().rules()[match.rule].id);
   }
   return ids;
 }

@@ -15,17 +15,6 @@ using namespace leakhound;
 
 namespace {
 
-const RuleDatabase& builtin_database() {
-  static std::unique_ptr<RuleDatabase> database = [] {
-    auto rules = load_builtin_rules();
-    if (!rules) throw std::runtime_error(rules.error().message);
-    auto built = RuleDatabase::build(std::move(rules).value(), DatabaseOptions{});
-    if (!built) throw std::runtime_error(built.error().message);
-    return std::move(built).value();
-  }();
-  return *database;
-}
-
 StreamOptions redact_options(MaskStyle mask, unsigned decode_depth = 0) {
   StreamOptions options;
   options.release = true;
@@ -38,7 +27,7 @@ std::unique_ptr<StreamScanner> open_stream(StreamOptions options = {}) {
   Provenance provenance;
   provenance.source = "stream";
   provenance.path = "test";
-  auto scanner = StreamScanner::open(builtin_database(), provenance, options);
+  auto scanner = StreamScanner::open(test::builtin_database(), provenance, options);
   REQUIRE(scanner.ok());
   return std::move(scanner).value();
 }
