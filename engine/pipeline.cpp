@@ -181,9 +181,7 @@ Summary run_pipeline(Source& source, const RuleDatabase& database, Reporter& rep
       // Never lose a candidate silently: name the rule and the input, and the scan is partial.
       ++summary.unconfirmed;
       summary.partial = true;
-      report_problem(load.input, "rule " + database.rules()[rule].id +
-                                     ": a candidate could not be confirmed (PCRE2 match limit "
-                                     "reached); the rule's regex backtracks too much");
+      report_problem(load.input, unconfirmed_reason(database.rules()[rule]));
     }
     const ChunkInfo& chunk = load.blob.chunk;
     if (chunk.index == 0) {

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include "engine/rule_database.h"
@@ -23,6 +23,23 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+void write_backtracking_rule(const TempDir& tree) {
+  tree.write("rules/backtrack.toml", R"([[rules]]
+id = "backtracking-rule"
+name = "Backtracking rule"
+description = "A regex that backtracks exponentially before a non-match."
+regex = '''(a+)+b'''
+severity = "low"
+confidence = "low"
+tags = ["test"]
+references = []
+examples = ["xab"]
+negative_examples = ["xyz"]
+)");
+  tree.write("input.txt", std::string(40, 'a') + " c ab\n");
+  tree.write("input.jsonl", "{\"msg\": \"" + std::string(40, 'a') + " c ab\"}\n");
+}
 
 const RuleDatabase& builtin_database() {
   static const std::unique_ptr<RuleDatabase> database = [] {

@@ -39,6 +39,14 @@ struct CommandResult {
   std::string err;
 };
 
+// Every report format of the batch commands.
+inline const std::vector<std::string> kReportFormats = {"text", "json", "jsonl", "sarif", "gitlab"};
+
+// Writes rules/backtrack.toml (a custom rule whose regex backtracks exponentially before a
+// non-match: stage 1 hits at the "b"; PCRE2, starting at the run of a's, gives up before reaching
+// it), input.txt and input.jsonl, each holding such a candidate.
+void write_backtracking_rule(const TempDir& tree);
+
 // Runs the leakhound binary with `arguments` (each shell-quoted) in `working_directory`.
 CommandResult run_leakhound(const std::vector<std::string>& arguments,
                             const std::filesystem::path& working_directory = {});

@@ -21,7 +21,7 @@ TEST_CASE("encoded: Kubernetes Secret reported at the encoded value", "[cli][enc
             "  gh: " +
                 encoded + "\n");
   const test::CommandResult result =
-      test::run_leakhound({"dir", dir.path().string(), "--format", "json", "--no-db-cache"});
+      test::run_leakhound({"dir", dir.path().string(), "--format", "json"});
   CHECK(result.exit_code == 1);
   CHECK(result.out.find(token) == std::string::npos);
   CHECK(result.out.find(encoded) == std::string::npos);
@@ -38,7 +38,7 @@ TEST_CASE("encoded: Kubernetes Secret reported at the encoded value", "[cli][enc
   CHECK(findings[0]["provenance"]["key"] == "gh");
 
   const test::CommandResult off = test::run_leakhound(
-      {"dir", dir.path().string(), "--format", "json", "--no-db-cache", "--max-decode-depth", "0"});
+      {"dir", dir.path().string(), "--format", "json", "--max-decode-depth", "0"});
   CHECK(off.exit_code == 0);
 }
 
@@ -48,11 +48,11 @@ TEST_CASE("encoded: text and SARIF name the encoding", "[cli][encoded]") {
   const std::string token = fakes.github_classic();
   dir.write("blob.txt", "payload=\"" + base64(base64(token)) + "\"\n");
   const test::CommandResult text =
-      test::run_leakhound({"dir", dir.path().string(), "--no-db-cache", "--color", "never"});
+      test::run_leakhound({"dir", dir.path().string(), "--color", "never"});
   CHECK(text.exit_code == 1);
   CHECK(text.out.find("encoded base64>base64") != std::string::npos);
   const test::CommandResult sarif =
-      test::run_leakhound({"dir", dir.path().string(), "--no-db-cache", "--format", "sarif"});
+      test::run_leakhound({"dir", dir.path().string(), "--format", "sarif"});
   const nlohmann::json log = nlohmann::json::parse(sarif.out);
   const nlohmann::json results = log["runs"][0]["results"];
   REQUIRE(results.size() == 1);

@@ -173,20 +173,7 @@ TEST_CASE("regression: SARIF lacks tool.driver.informationUri (SARIF2005)", "[re
 
 TEST_CASE("regression: a PCRE2 match-limit hit drops the candidate silently", "[regression][cli]") {
   TempDir tree;
-  tree.write("rules/backtrack.toml", R"([[rules]]
-id = "backtracking-rule"
-name = "Backtracking rule"
-description = "A regex that backtracks exponentially before a non-match."
-regex = '''(a+)+b'''
-severity = "low"
-confidence = "low"
-tags = ["test"]
-references = []
-examples = ["xab"]
-negative_examples = ["xyz"]
-)");
-  // Stage 1 hits at the "b"; PCRE2, starting at the run of a's, gives up before reaching it.
-  tree.write("input.txt", std::string(40, 'a') + " c ab\n");
+  leakhound::test::write_backtracking_rule(tree);  // input.txt and input.jsonl
   tree.write("plain.txt", "nothing to see\n");
   auto result = run_leakhound(
       {"dir", ".", "--rules", "rules/backtrack.toml", "-f", "json", "--exclude", "rules"},
@@ -194,7 +181,8 @@ negative_examples = ["xyz"]
   INFO(result.err);
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("input.txt: rule backtracking-rule") != std::string::npos);
-  CHECK(result.err.find("1 rule/input pair(s) with a candidate not confirmed") !=
+  CHECK(result.err.find("input.jsonl: rule backtracking-rule") != std::string::npos);
+  CHECK(result.err.find("2 rule/input pair(s) with a candidate not confirmed") !=
         std::string::npos);
   CHECK(result.err.find("INCOMPLETE") != std::string::npos);
 }

@@ -7,28 +7,6 @@
 #include "tests/support.h"
 
 namespace leakhound::test {
-namespace {
-
-// A custom rule whose regex backtracks exponentially before a non-match: stage 1 hits at the
-// "b", PCRE2, starting at the run of a's, gives up before reaching it.
-void write_backtracking_rule(TempDir& tree) {
-  tree.write("rules/backtrack.toml", R"([[rules]]
-id = "backtracking-rule"
-name = "Backtracking rule"
-description = "A regex that backtracks exponentially before a non-match."
-regex = '''(a+)+b'''
-severity = "low"
-confidence = "low"
-tags = ["test"]
-references = []
-examples = ["xab"]
-negative_examples = ["xyz"]
-)");
-  tree.write("input.txt", std::string(40, 'a') + " c ab\n");
-  tree.write("input.jsonl", "{\"msg\": \"" + std::string(40, 'a') + " c ab\"}\n");
-}
-
-}  // namespace
 
 TEST_CASE("regression: a PCRE2 match-limit hit in stream drops the candidate silently",
           "[regression][stream]") {

@@ -19,13 +19,11 @@ using leakhound::test::TempDir;
 
 namespace {
 
-const std::vector<std::string> kFormats = {"text", "json", "jsonl", "sarif", "gitlab"};
-
 // The output of `arguments` plus `-f FORMAT` for every format.
 std::vector<std::pair<std::string, CommandResult>> every_format(
     const std::vector<std::string>& arguments) {
   std::vector<std::pair<std::string, CommandResult>> out;
-  for (const std::string& format : kFormats) {
+  for (const std::string& format : leakhound::test::kReportFormats) {
     std::vector<std::string> with_format = arguments;
     with_format.insert(with_format.end(), {"-f", format});
     out.emplace_back(format, run_leakhound(with_format));

@@ -25,7 +25,6 @@ using leakhound::test::TempDir;
 
 namespace {
 
-const std::vector<std::string> kFormats = {"text", "json", "jsonl", "sarif", "gitlab"};
 constexpr std::size_t kFiles = 3;
 constexpr std::size_t kLinesPerFile = 8;
 
@@ -117,7 +116,7 @@ void check_clean(const std::string& what, const CommandResult& result,
 
 void check_every_format(const std::string& what, std::vector<std::string> arguments,
                         const std::set<std::string>& secrets) {
-  for (const std::string& format : kFormats) {
+  for (const std::string& format : leakhound::test::kReportFormats) {
     std::vector<std::string> with_format = arguments;
     with_format.insert(with_format.end(), {"-f", format});
     check_clean(what + " -f " + format, run_leakhound(with_format), secrets);

@@ -35,8 +35,8 @@ std::vector<Finding> scan_all(std::string_view data, unsigned depth = 2) {
   std::vector<Match> matches;
   REQUIRE(scanner.scan(data, matches));
   std::vector<Finding> findings;
-  locate_findings(data, matches, test::builtin_database().rules(), 0, 0, Provenance{"file", "t", {}, {}},
-                  findings);
+  locate_findings(data, matches, test::builtin_database().rules(), 0, 0,
+                  Provenance{"file", "t", {}, {}}, findings);
   DecodeScanOptions options;
   options.max_depth = depth;
   REQUIRE(scan_decoded(scanner, data, options, Provenance{"file", "t", {}, {}}, findings));

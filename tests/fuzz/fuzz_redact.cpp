@@ -6,32 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/rule_database.h"
-#include "engine/rule_loader.h"
 #include "engine/stream_scanner.h"
-
-namespace {
-
-const leakhound::RuleDatabase& database() {
-  static std::unique_ptr<leakhound::RuleDatabase> built = [] {
-    auto rules = leakhound::load_builtin_rules();
-    if (!rules) __builtin_trap();
-    auto compiled =
-        leakhound::RuleDatabase::build(std::move(rules).value(), {leakhound::default_cache_dir()});
-    if (!compiled) __builtin_trap();
-    return std::move(compiled).value();
-  }();
-  return *built;
-}
-
-}  // namespace
-
-// Builds the rule database before fuzzing starts, so that its compile time does not count
-// against the first input's timeout.
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  (void)database();
-  return 0;
-}
+#include "tests/fuzz/builtin_database.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
@@ -43,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.release = true;
   options.mask = (data[0] & 0x80) ? leakhound::MaskStyle::partial : leakhound::MaskStyle::full;
   options.max_decode_depth = (data[0] & 0x20) ? 2 : 0;
-  auto scanner = leakhound::StreamScanner::open(database(), {}, options);
+  auto scanner = leakhound::StreamScanner::open(leakhound::fuzz::builtin_database(), {}, options);
   if (!scanner) __builtin_trap();
   leakhound::StreamScanner& stream = *scanner.value();
   std::vector<leakhound::Finding> findings;
