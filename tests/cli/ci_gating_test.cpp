@@ -77,7 +77,7 @@ TEST_CASE("inline markers suppress findings in several comment syntaxes", "[ci][
   dir.write("plain.txt", "token " + fake.github_classic() + "\n");
   dir.write("far.txt",
             "# pragma: allowlist nextline secret\n\ntoken " + fake.github_classic() + "\n");
-  auto result = run_leakhound({"dir", ".", "-f", "json", "--no-db-cache"}, dir.path());
+  auto result = run_leakhound({"dir", ".", "-f", "json"}, dir.path());
   CHECK(result.exit_code == 1);
   CHECK(findings_of(result) ==
         std::multiset<std::string>{"github-classic-pat far.txt", "github-classic-pat plain.txt"});
