@@ -10,6 +10,7 @@
 
 #include "engine/candidate_filter.h"
 #include "engine/entropy.h"
+#include "engine/rule_paths.h"
 
 namespace leakhound {
 namespace {
@@ -20,9 +21,9 @@ constexpr std::size_t kJitStackMax = 1024 * 1024;
 }  // namespace
 
 Scanner::Scanner(const RuleDatabase& database) : database_(database) {
-  if (database.block_database() &&
-      hs_alloc_scratch(database.block_database(), &scratch_) != HS_SUCCESS) {
-    throw std::bad_alloc();
+  // One scratch serves both databases (Vectorscan grows it to fit each).
+  for (const hs_database* compiled : {database.block_database(), database.path_database()}) {
+    if (compiled && hs_alloc_scratch(compiled, &scratch_) != HS_SUCCESS) throw std::bad_alloc();
   }
   // Room for every capture group a rule may name (secret_group <= 99).
   match_data_ = pcre2_match_data_create(100, nullptr);
@@ -32,6 +33,7 @@ Scanner::Scanner(const RuleDatabase& database) : database_(database) {
   pcre2_set_match_limit(match_context_, kMatchLimit);
   pcre2_jit_stack_assign(match_context_, nullptr, jit_stack_);
   keyword_seen_.assign(database.keyword_count(), false);
+  path_rule_applies_.assign(database.rules().size(), false);
 }
 
 Scanner::~Scanner() {
@@ -46,6 +48,8 @@ int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long 
   auto* self = static_cast<Scanner*>(context);
   const std::size_t rule_count = self->database_.rules().size();
   if (id < rule_count) {
+    // The path database holds only path-limited rules; those that do not apply are not kept.
+    if (!self->path_rule_applies_[id] && !self->database_.rules()[id].paths.empty()) return 0;
     self->hits_.push_back({id, static_cast<std::uint32_t>(to)});
   } else {
     self->keyword_seen_[id - rule_count] = true;
@@ -66,16 +70,35 @@ std::vector<std::uint32_t> Scanner::take_unconfirmed_rules() {
 }
 
 Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
+  return scan_rules(data, nullptr, out);
+}
+
+Result<void> Scanner::scan_at_path(std::string_view data, std::string_view path,
+                                   std::vector<Match>& out) {
+  return scan_rules(data, &path, out);
+}
+
+Result<void> Scanner::scan_rules(std::string_view data, const std::string_view* path,
+                                 std::vector<Match>& out) {
   if (!scratch_ || data.empty()) return {};
   if (data.size() > std::numeric_limits<std::uint32_t>::max()) {
     return make_error("internal error: a buffer of 4 GiB or more reached the scanner unchunked");
   }
   hits_.clear();
   std::fill(keyword_seen_.begin(), keyword_seen_.end(), false);
-  hs_error_t status = hs_scan(database_.block_database(), data.data(),
-                              static_cast<unsigned int>(data.size()), 0, scratch_, on_hit, this);
-  if (status != HS_SUCCESS) {
-    return make_error("Vectorscan scan failed with status " + std::to_string(status));
+  bool run_path_database = false;
+  for (const std::uint32_t rule : database_.path_rules()) {
+    const bool applies = !path || rule_applies_to_path(database_.rules()[rule], *path);
+    path_rule_applies_[rule] = applies;
+    run_path_database = run_path_database || applies;
+  }
+  for (const hs_database* compiled : {database_.block_database(), database_.path_database()}) {
+    if (!compiled || (compiled == database_.path_database() && !run_path_database)) continue;
+    hs_error_t status = hs_scan(compiled, data.data(), static_cast<unsigned int>(data.size()), 0,
+                                scratch_, on_hit, this);
+    if (status != HS_SUCCESS) {
+      return make_error("Vectorscan scan failed with status " + std::to_string(status));
+    }
   }
   stats_.hits += hits_.size();
   if (hits_.empty()) return {};
