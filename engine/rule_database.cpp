@@ -18,22 +18,10 @@ namespace {
 
 constexpr char kCacheMagic[8] = {'L', 'K', 'H', 'D', 'B', '0', '0', '2'};
 constexpr unsigned kRuleHsFlags = HS_FLAG_MULTILINE;
-constexpr unsigned kKeywordHsFlags = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 constexpr std::uint32_t kPcre2Options = PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT;
 
 std::string rule_context(const Rule& rule) {
   return rule.origin + ": rule '" + rule.id + "'";
-}
-
-// A keyword as a Vectorscan literal: every byte escaped, so no character is special.
-std::string literal_pattern(std::string_view text) {
-  std::string out;
-  char buffer[5];
-  for (unsigned char c : text) {
-    std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-    out += buffer;
-  }
-  return out;
 }
 
 std::string lowercase(std::string text) {
@@ -375,16 +363,9 @@ Result<hs_database*> RuleDatabase::compile_database(unsigned mode, RuleSet set) 
     flags.push_back(kRuleHsFlags);
     ids.push_back(static_cast<unsigned>(i));
   }
-  // Keywords in block mode only: a stream would need every sighting (a keyword counts near a
-  // hit), and looks in its window instead (StreamScanner::keyword_before).
-  // The path database needs none of its own: Scanner runs it after the main one, whose keyword
-  // sightings it shares.
-  for (std::size_t k = 0;
-       mode == HS_MODE_BLOCK && set != RuleSet::path_limited && k < keywords_.size(); ++k) {
-    patterns.push_back(literal_pattern(keywords_[k]));
-    flags.push_back(kKeywordHsFlags);
-    ids.push_back(static_cast<unsigned>(rules_.size() + k));
-  }
+  // No keywords: as literals in the database they cost every scan (a common keyword such as
+  // "key" is reported all over), while a scan needs them only for the few rules that hit, and
+  // looks for them then (Scanner, StreamScanner::keyword_before).
   if (patterns.empty()) return nullptr;  // no rules: nothing to scan with
   std::vector<const char*> expressions;
   for (const std::string& pattern : patterns)
@@ -421,7 +402,7 @@ std::string RuleDatabase::cache_key(bool stream) const {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   Sha256 hash;
-  hash_field(hash, "leakhound-hsdb-v2");  // v2: path-limited rules in a database of their own
+  hash_field(hash, "leakhound-hsdb-v3");           // v3: no keyword literals in the block database
   if (stream) hash_field(hash, "stream-mode-v3");  // v3: no keyword patterns
   hash_field(hash, rules_hash_);
   hash_field(hash, hs_version());

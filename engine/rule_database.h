@@ -1,8 +1,9 @@
 // RuleDatabase: the compiled, immutable form of a rule set, shared read-only by every scanning
 // thread. Stage 1 is one Vectorscan block-mode database holding every rule's regex (compiled
-// without start-of-match tracking, which keeps large secret regexes compilable and scans fast)
-// plus each distinct keyword as a caseless literal. Stage 2 is one PCRE2 code per rule, used by
-// Scanner to confirm a hit and find its start and capture groups.
+// without start-of-match tracking, which keeps large secret regexes compilable and scans fast).
+// Keywords are not in it: a scan looks for a rule's keywords (caselessly) only when the rule
+// hits. Stage 2 is one PCRE2 code per rule, used by Scanner to confirm a hit and find its start
+// and capture groups.
 //
 // Compiling a large rule set takes far longer than scanning a small file, so the Vectorscan
 // database is cached on disk, keyed by the rules' hash, the Vectorscan version and the CPU
@@ -67,19 +68,18 @@ class RuleDatabase {
   RuleDatabase& operator=(const RuleDatabase&) = delete;
 
   const std::vector<Rule>& rules() const { return rules_; }
-  // The block database of the rules without `paths` (and every keyword); nullptr when none.
+  // The block database of the rules without `paths`; nullptr when none.
   const hs_database* block_database() const { return block_database_; }
   // The block database of the rules with `paths`; nullptr when none.
   const hs_database* path_database() const { return path_database_; }
   // Indices of the rules with `paths`, ascending.
   std::span<const std::uint32_t> path_rules() const { return path_rules_; }
   // The streaming-mode database, compiled (or loaded from the cache) on first call; thread-safe.
-  // nullptr (not an error) when there are no rules. It holds the rules only: a stream looks
-  // for a hit's keywords in the bytes before it (every sighting of a common keyword, such as
-  // "http" in each line of an access log, would cost a callback).
+  // nullptr (not an error) when there are no rules. Like the block database it holds the
+  // rules only: a stream looks for a hit's keywords in the bytes before it.
   Result<const hs_database*> stream_database() const;
 
-  // Vectorscan pattern ids: [0, rules().size()) are rules, the rest keywords.
+  // Distinct keywords of all rules; Vectorscan pattern ids are rule indices.
   std::size_t keyword_count() const { return keywords_.size(); }
   // Keyword k, lowercase (keywords match caselessly).
   std::string_view keyword(std::size_t k) const { return keywords_[k]; }

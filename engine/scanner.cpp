@@ -11,6 +11,7 @@
 #include "engine/candidate_filter.h"
 #include "engine/entropy.h"
 #include "engine/rule_paths.h"
+#include "engine/text.h"
 
 namespace leakhound {
 namespace {
@@ -32,7 +33,7 @@ Scanner::Scanner(const RuleDatabase& database) : database_(database) {
   if (!match_data_ || !match_context_ || !jit_stack_) throw std::bad_alloc();
   pcre2_set_match_limit(match_context_, kMatchLimit);
   pcre2_jit_stack_assign(match_context_, nullptr, jit_stack_);
-  keyword_seen_.assign(database.keyword_count(), false);
+  keyword_state_.assign(database.keyword_count(), 0);
   path_rule_applies_.assign(database.rules().size(), false);
 }
 
@@ -47,13 +48,10 @@ int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long 
                     unsigned int /*flags*/, void* context) {
   auto* self = static_cast<Scanner*>(context);
   const std::size_t rule_count = self->database_.rules().size();
-  if (id < rule_count) {
-    // The path database holds only path-limited rules; those that do not apply are not kept.
-    if (!self->path_rule_applies_[id] && !self->database_.rules()[id].paths.empty()) return 0;
-    self->hits_.push_back({id, static_cast<std::uint32_t>(to)});
-  } else {
-    self->keyword_seen_[id - rule_count] = true;
-  }
+  if (id >= rule_count) return 0;
+  // The path database holds only path-limited rules; those that do not apply are not kept.
+  if (!self->path_rule_applies_[id] && !self->database_.rules()[id].paths.empty()) return 0;
+  self->hits_.push_back({id, static_cast<std::uint32_t>(to)});
   return 0;
 }
 
@@ -85,7 +83,7 @@ Result<void> Scanner::scan_rules(std::string_view data, const std::string_view* 
     return make_error("internal error: a buffer of 4 GiB or more reached the scanner unchunked");
   }
   hits_.clear();
-  std::fill(keyword_seen_.begin(), keyword_seen_.end(), false);
+  std::fill(keyword_state_.begin(), keyword_state_.end(), std::uint8_t{0});
   bool run_path_database = false;
   for (const std::uint32_t rule : database_.path_rules()) {
     const bool applies = !path || rule_applies_to_path(database_.rules()[rule], *path);
@@ -109,12 +107,8 @@ Result<void> Scanner::scan_rules(std::string_view data, const std::string_view* 
   for (auto group = hits_.begin(); group != hits_.end();) {
     auto group_end =
         std::find_if(group, hits_.end(), [&](const Hit& hit) { return hit.rule != group->rule; });
-    auto keywords = database_.rule_keywords(group->rule);
-    bool keyword_present =
-        keywords.empty() || std::any_of(keywords.begin(), keywords.end(),
-                                        [&](std::uint32_t k) { return keyword_seen_[k]; });
     std::uint64_t covered_until = 0;
-    if (keyword_present) {
+    if (keyword_present(data, group->rule, group->end)) {
       confirm_rule(data, group->rule, &*group, &*group + (group_end - group), covered_until, false,
                    out);
     }
@@ -125,6 +119,35 @@ Result<void> Scanner::scan_rules(std::string_view data, const std::string_view* 
               return a.start != b.start ? a.start < b.start : a.rule < b.rule;
             });
   return {};
+}
+
+bool Scanner::keyword_present(std::string_view data, std::uint32_t rule,
+                              std::uint32_t first_hit_end) {
+  const auto keywords = database_.rule_keywords(rule);
+  if (keywords.empty()) return true;
+  // Anywhere in the buffer counts, as it did when keywords were Vectorscan literals; a keyword
+  // is most often part of the match, so the bytes around the first hit are searched first.
+  const std::size_t window_end = std::min<std::size_t>(data.size(), first_hit_end + 64);
+  const std::uint64_t reach = database_.max_width(rule) + 64;
+  const std::size_t window_start =
+      first_hit_end > reach ? static_cast<std::size_t>(first_hit_end - reach) : 0;
+  const std::string_view window = data.substr(window_start, window_end - window_start);
+  for (const std::uint32_t k : keywords) {
+    if (keyword_state_[k] == 1) return true;
+  }
+  for (const std::uint32_t k : keywords) {
+    if (keyword_state_[k] == 0 && contains_caseless(window, database_.keyword(k))) {
+      keyword_state_[k] = 1;
+      return true;
+    }
+  }
+  for (const std::uint32_t k : keywords) {
+    if (keyword_state_[k] != 0) continue;
+    const bool present = contains_caseless(data, database_.keyword(k));
+    keyword_state_[k] = present ? 1 : 2;
+    if (present) return true;
+  }
+  return false;
 }
 
 const Scanner::Hit* Scanner::confirm_rule(std::string_view data, std::uint32_t rule,

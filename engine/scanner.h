@@ -1,13 +1,15 @@
 // Scanner: finds rule matches in a buffer. One per thread (it owns Vectorscan scratch space and
 // PCRE2 match data); it borrows an immutable RuleDatabase that all scanners share.
 //
-// Stage 1 runs the Vectorscan block database once over the buffer, collecting (rule, end) hits
-// and which keywords occur. Stage 2 confirms each rule's hits with its PCRE2 code: a search that
-// starts at most max_width bytes before the hit's end and may not start after it (PCRE2's offset
-// limit), so confirm work stays bounded whatever the buffer size. Hits covered by a confirmed
-// match are skipped, so overlapping hits of one rule collapse to the longest (leftmost) match.
-// Rules limited by `paths` are in a second database (RuleDatabase::path_database), run only when
-// the input's path calls for them.
+// Stage 1 runs the Vectorscan block database once over the buffer, collecting (rule, end) hits;
+// a rule with keywords is confirmed only when one of them occurs in the buffer (caselessly),
+// looked for only when the rule hits, near the first hit first, and remembered for the buffer.
+// Stage 2 confirms each rule's hits with its PCRE2 code: a search that starts at most max_width
+// bytes before the hit's end and may not start after it (PCRE2's offset limit), so confirm work
+// stays bounded whatever the buffer size. Hits covered by a confirmed match are skipped, so
+// overlapping hits of one rule collapse to the longest (leftmost) match. Rules limited by `paths`
+// are in a second database (RuleDatabase::path_database), run only when the input's path calls for
+// them.
 #pragma once
 
 #include <cstdint>
@@ -100,6 +102,7 @@ class Scanner {
   // `path` nullptr: every path-limited rule runs; else those that apply to *path.
   Result<void> scan_rules(std::string_view data, const std::string_view* path,
                           std::vector<Match>& out);
+  bool keyword_present(std::string_view data, std::uint32_t rule, std::uint32_t first_hit_end);
   static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
                     unsigned int flags, void* context);
 
@@ -109,7 +112,8 @@ class Scanner {
   pcre2_real_match_context_8* match_context_ = nullptr;
   pcre2_real_jit_stack_8* jit_stack_ = nullptr;
   std::vector<Hit> hits_;
-  std::vector<bool> keyword_seen_;
+  // Per keyword, for the buffer being scanned: 0 not looked for yet, 1 present, 2 absent.
+  std::vector<std::uint8_t> keyword_state_;
   std::vector<bool> path_rule_applies_;  // per rule, for the scan in progress
   std::vector<std::uint32_t> unconfirmed_rules_;
   ScannerStats stats_;

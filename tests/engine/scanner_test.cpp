@@ -77,6 +77,24 @@ TEST_CASE("keywords gate a rule on the whole buffer", "[scanner]") {
   CHECK(scan(*database, "value " + hex + "\n# MYSERVICE").size() == 1);  // anywhere in the buffer
 }
 
+TEST_CASE("a rule's keyword far from its hits still counts, and is looked for once", "[scanner]") {
+  // Keywords are looked for only when a rule hits, near the hit first: one far before or after
+  // every hit, or in a buffer where two rules share it, must still count as it did when they
+  // were literals of the Vectorscan database.
+  Rule first = make_rule("hex-a", "\\bA[0-9a-f]{32}\\b");
+  Rule second = make_rule("hex-b", "\\bB[0-9a-f]{32}\\b");
+  first.keywords = {"other", "MyService"};
+  second.keywords = {"myservice"};
+  auto database = test::build_database({first, second});
+  const std::string hex = "3f9a1c7e52b04d8e96a1f0c3b7e28d45";
+  const std::string filler(100'000, '.');
+  const std::string hits = "A" + hex + " B" + hex + "\n";
+  CHECK(scan(*database, filler + hits + filler).empty());
+  CHECK(scan(*database, "MYSERVICE" + filler + hits + filler).size() == 2);
+  CHECK(scan(*database, filler + hits + filler + "mySERVICE").size() == 2);
+  CHECK(scan(*database, hits + "OTHER").size() == 1);  // hex-a's other keyword only
+}
+
 TEST_CASE("min_entropy drops low-information secrets", "[scanner]") {
   Rule rule = make_rule("pw", "password=([^\\s]{8,64})", 1);
   rule.min_entropy = 3.0;
