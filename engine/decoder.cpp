@@ -1214,7 +1214,8 @@ struct DecodedHit {
 Result<void> collect(Scanner& scanner, std::string_view text, std::size_t secret_from,
                      unsigned depth_left, const std::string& chain, std::vector<DecodedHit>& hits) {
   std::vector<Match> matches;
-  if (auto scanned = scanner.scan(text, matches); !scanned) return scanned;
+  // Decoded bytes have no file name: rules limited by `paths` do not run on them.
+  if (auto scanned = scanner.scan_at_path(text, {}, matches); !scanned) return scanned;
   const std::vector<Rule>& rules = scanner.database().rules();
   drop_generic_overlaps(rules, matches);
   for (const Match& match : matches) {

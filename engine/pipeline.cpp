@@ -52,7 +52,7 @@ void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
   Blob& blob = item.load.blob;
   const std::string_view data = blob.bytes.view();
   std::vector<Match> matches;
-  if (auto scanned = scanner.scan(data, matches); !scanned) {
+  if (auto scanned = scanner.scan_at_path(data, blob.provenance.path, matches); !scanned) {
     item.load = LoadResult::failure(item.load.input, scanned.error().message);
     return;
   }

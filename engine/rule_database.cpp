@@ -16,24 +16,12 @@
 namespace leakhound {
 namespace {
 
-constexpr char kCacheMagic[8] = {'L', 'K', 'H', 'D', 'B', '0', '0', '1'};
+constexpr char kCacheMagic[8] = {'L', 'K', 'H', 'D', 'B', '0', '0', '2'};
 constexpr unsigned kRuleHsFlags = HS_FLAG_MULTILINE;
-constexpr unsigned kKeywordHsFlags = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 constexpr std::uint32_t kPcre2Options = PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT;
 
 std::string rule_context(const Rule& rule) {
   return rule.origin + ": rule '" + rule.id + "'";
-}
-
-// A keyword as a Vectorscan literal: every byte escaped, so no character is special.
-std::string literal_pattern(std::string_view text) {
-  std::string out;
-  char buffer[5];
-  for (unsigned char c : text) {
-    std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-    out += buffer;
-  }
-  return out;
 }
 
 std::string lowercase(std::string text) {
@@ -78,6 +66,9 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
                                                           const DatabaseOptions& options) {
   std::unique_ptr<RuleDatabase> db(new RuleDatabase());
   db->rules_ = std::move(rules);
+  for (std::size_t i = 0; i < db->rules_.size(); ++i) {
+    if (!db->rules_[i].paths.empty()) db->path_rules_.push_back(static_cast<std::uint32_t>(i));
+  }
 
   // Distinct keywords, compared caselessly, each mapped to the rules that need it.
   std::map<std::string, std::uint32_t> keyword_index;
@@ -99,6 +90,10 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::build(std::vector<Rule> rule
     hash_field(hash, rule.min_entropy ? std::to_string(*rule.min_entropy) : "-");
     for (const std::string& keyword : rule.keywords)
       hash_field(hash, lowercase(keyword));
+    // Paths decide which database holds the rule, and which inputs its findings are kept for.
+    hash_field(hash, "paths");
+    for (const std::string& glob : rule.paths)
+      hash_field(hash, glob);
     hash_field(hash, "|");
   }
   db->rules_hash_ = to_hex(hash.finish());
@@ -123,7 +118,7 @@ Result<void> RuleDatabase::check_rule(const Rule& rule) {
   if (auto compiled = single.compile_confirm_codes(); !compiled) return compiled.error();
   if (auto analysed = single.analyse_widths(); !analysed) return analysed.error();
   // Alone, the pattern must also compile: "Pattern is too large" shows only at this step.
-  auto database = single.compile_database(HS_MODE_BLOCK);
+  auto database = single.compile_database(HS_MODE_BLOCK, RuleSet::all);
   if (!database) return database.error();
   if (database.value()) hs_free_database(database.value());
   return {};
@@ -261,6 +256,7 @@ CompilableRules keep_compilable_rules(std::vector<Rule> rules,
 
 RuleDatabase::~RuleDatabase() {
   if (block_database_) hs_free_database(block_database_);
+  if (path_database_) hs_free_database(path_database_);
   if (stream_database_) hs_free_database(stream_database_);
   if (confirm_codes_) {
     for (std::size_t i = 0; i < rules_.size(); ++i)
@@ -322,9 +318,12 @@ Result<void> RuleDatabase::analyse_widths() {
 }
 
 Result<void> RuleDatabase::compile_block_database() {
-  auto database = compile_database(HS_MODE_BLOCK);
+  auto database = compile_database(HS_MODE_BLOCK, RuleSet::anywhere);
   if (!database) return database.error();
   block_database_ = database.value();
+  auto path_database = compile_database(HS_MODE_BLOCK, RuleSet::path_limited);
+  if (!path_database) return path_database.error();
+  path_database_ = path_database.value();
   return {};
 }
 
@@ -334,7 +333,7 @@ Result<const hs_database*> RuleDatabase::stream_database() const {
     auto* self = const_cast<RuleDatabase*>(this);
     std::optional<std::filesystem::path> file = cache_file(true);
     if (file && self->load_cache(*file, true)) return;
-    auto database = compile_database(HS_MODE_STREAM);
+    auto database = compile_database(HS_MODE_STREAM, RuleSet::all);
     if (!database) {
       stream_error_ = database.error();
       return;
@@ -351,22 +350,22 @@ std::optional<std::filesystem::path> RuleDatabase::cache_file(bool stream) const
   return *cache_dir_ / ((stream ? "rules-stream-" : "rules-") + cache_key(stream) + ".hsdb");
 }
 
-Result<hs_database*> RuleDatabase::compile_database(unsigned mode) const {
+Result<hs_database*> RuleDatabase::compile_database(unsigned mode, RuleSet set) const {
   std::vector<std::string> patterns;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const bool path_limited = !rules_[i].paths.empty();
+    if ((set == RuleSet::anywhere && path_limited) ||
+        (set == RuleSet::path_limited && !path_limited))
+      continue;
     patterns.push_back(rules_[i].regex);
     flags.push_back(kRuleHsFlags);
     ids.push_back(static_cast<unsigned>(i));
   }
-  // Keywords in block mode only: a stream would need every sighting (a keyword counts near a
-  // hit), and looks in its window instead (StreamScanner::keyword_before).
-  for (std::size_t k = 0; mode == HS_MODE_BLOCK && k < keywords_.size(); ++k) {
-    patterns.push_back(literal_pattern(keywords_[k]));
-    flags.push_back(kKeywordHsFlags);
-    ids.push_back(static_cast<unsigned>(rules_.size() + k));
-  }
+  // No keywords: as literals in the database they cost every scan (a common keyword such as
+  // "key" is reported all over), while a scan needs them only for the few rules that hit, and
+  // looks for them then (Scanner, StreamScanner::keyword_before).
   if (patterns.empty()) return nullptr;  // no rules: nothing to scan with
   std::vector<const char*> expressions;
   for (const std::string& pattern : patterns)
@@ -379,9 +378,11 @@ Result<hs_database*> RuleDatabase::compile_database(unsigned mode) const {
     std::string reason = error ? error->message : "unknown error";
     int expression = error ? error->expression : -1;
     hs_free_compile_error(error);
-    if (expression >= 0 && static_cast<std::size_t>(expression) < rules_.size()) {
-      return make_error(rule_context(rules_[expression]) +
-                        ": regex rejected by Vectorscan: " + reason);
+    const std::size_t id = expression >= 0 && static_cast<std::size_t>(expression) < ids.size()
+                               ? ids[static_cast<std::size_t>(expression)]
+                               : rules_.size();
+    if (id < rules_.size()) {
+      return make_error(rule_context(rules_[id]) + ": regex rejected by Vectorscan: " + reason);
     }
     return make_error("cannot compile the rule database: " + reason);
   }
@@ -401,7 +402,7 @@ std::string RuleDatabase::cache_key(bool stream) const {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
   Sha256 hash;
-  hash_field(hash, "leakhound-hsdb-v1");
+  hash_field(hash, "leakhound-hsdb-v3");           // v3: no keyword literals in the block database
   if (stream) hash_field(hash, "stream-mode-v3");  // v3: no keyword patterns
   hash_field(hash, rules_hash_);
   hash_field(hash, hs_version());
@@ -441,27 +442,61 @@ bool RuleDatabase::load_cache(const std::filesystem::path& file, bool stream) {
   Sha256Digest digest{};
   if (!read_raw(view, payload_size) || !read_raw(view, digest)) return false;
   if (payload_size != view.size() || sha256(view) != digest) return false;
-  hs_database_t* database = nullptr;
-  if (payload_size > 0 &&
-      hs_deserialize_database(view.data(), view.size(), &database) != HS_SUCCESS) {
+  // The payload: one database (stream mode) or two (block: the main one, the path-limited
+  // one), each as its size and serialized bytes; size 0 stands for no database.
+  std::vector<hs_database_t*> databases;
+  auto free_all = [&] {
+    for (hs_database_t* database : databases)
+      if (database) hs_free_database(database);
+  };
+  const std::size_t expected = stream ? 1 : 2;
+  while (databases.size() < expected) {
+    std::uint64_t size = 0;
+    if (!read_raw(view, size) || size > view.size()) {
+      free_all();
+      return false;
+    }
+    hs_database_t* database = nullptr;
+    if (size > 0 && hs_deserialize_database(view.data(), static_cast<std::size_t>(size),
+                                            &database) != HS_SUCCESS) {
+      free_all();
+      return false;
+    }
+    databases.push_back(database);
+    view.remove_prefix(static_cast<std::size_t>(size));
+  }
+  if (!view.empty()) {
+    free_all();
     return false;
   }
   if (stream) {
-    stream_database_ = database;
+    stream_database_ = databases[0];
     return true;
   }
   widths_ = std::move(widths);
-  block_database_ = database;
+  block_database_ = databases[0];
+  path_database_ = databases[1];
   return true;
 }
 
 void RuleDatabase::store_cache(const std::filesystem::path& file, bool stream_mode) const {
   std::string payload;
-  if (const hs_database* database = stream_mode ? stream_database_ : block_database_) {
+  std::vector<const hs_database*> databases;
+  if (stream_mode) {
+    databases = {stream_database_};
+  } else {
+    databases = {block_database_, path_database_};
+  }
+  for (const hs_database* database : databases) {
+    if (!database) {
+      append_raw(payload, std::uint64_t{0});
+      continue;
+    }
     char* serialized = nullptr;
     std::size_t size = 0;
     if (hs_serialize_database(database, &serialized, &size) != HS_SUCCESS) return;
-    payload.assign(serialized, size);
+    append_raw(payload, static_cast<std::uint64_t>(size));
+    payload.append(serialized, size);
     std::free(serialized);
   }
   std::string out(kCacheMagic, sizeof kCacheMagic);

@@ -1,16 +1,23 @@
 // RuleDatabase: the compiled, immutable form of a rule set, shared read-only by every scanning
 // thread. Stage 1 is one Vectorscan block-mode database holding every rule's regex (compiled
-// without start-of-match tracking, which keeps large secret regexes compilable and scans fast)
-// plus each distinct keyword as a caseless literal. Stage 2 is one PCRE2 code per rule, used by
-// Scanner to confirm a hit and find its start and capture groups.
+// without start-of-match tracking, which keeps large secret regexes compilable and scans fast).
+// Keywords are not in it: a scan looks for a rule's keywords (caselessly) only when the rule
+// hits. Stage 2 is one PCRE2 code per rule, used by Scanner to confirm a hit and find its start
+// and capture groups.
 //
 // Compiling a large rule set takes far longer than scanning a small file, so the Vectorscan
 // database is cached on disk, keyed by the rules' hash, the Vectorscan version and the CPU
 // platform. A cache entry is verified (magic, key, length, SHA-256 of the payload) before use;
 // anything that does not verify is rebuilt and rewritten, never trusted.
 //
+// Rules limited to files by name (Rule::paths, engine/rule_paths.h) are compiled into a second,
+// small block database, run only on inputs whose path one of them applies to: such rules often
+// have no literal to anchor them (a .pgpass line is five colon-separated fields) and would
+// otherwise cost every byte of every input.
+//
 // Stream commands also need a Vectorscan streaming-mode database of the same patterns (matches
 // across chunk boundaries); it is compiled on first request only and cached under its own key.
+// It holds every rule, path-limited or not: a stream's findings are filtered by its path.
 #pragma once
 
 #include <cstdint>
@@ -61,14 +68,18 @@ class RuleDatabase {
   RuleDatabase& operator=(const RuleDatabase&) = delete;
 
   const std::vector<Rule>& rules() const { return rules_; }
+  // The block database of the rules without `paths`; nullptr when none.
   const hs_database* block_database() const { return block_database_; }
+  // The block database of the rules with `paths`; nullptr when none.
+  const hs_database* path_database() const { return path_database_; }
+  // Indices of the rules with `paths`, ascending.
+  std::span<const std::uint32_t> path_rules() const { return path_rules_; }
   // The streaming-mode database, compiled (or loaded from the cache) on first call; thread-safe.
-  // nullptr (not an error) when there are no rules. It holds the rules only: a stream looks
-  // for a hit's keywords in the bytes before it (every sighting of a common keyword, such as
-  // "http" in each line of an access log, would cost a callback).
+  // nullptr (not an error) when there are no rules. Like the block database it holds the
+  // rules only: a stream looks for a hit's keywords in the bytes before it.
   Result<const hs_database*> stream_database() const;
 
-  // Vectorscan pattern ids: [0, rules().size()) are rules, the rest keywords.
+  // Distinct keywords of all rules; Vectorscan pattern ids are rule indices.
   std::size_t keyword_count() const { return keywords_.size(); }
   // Keyword k, lowercase (keywords match caselessly).
   std::string_view keyword(std::size_t k) const { return keywords_[k]; }
@@ -103,7 +114,8 @@ class RuleDatabase {
   Result<void> compile_confirm_codes();
   Result<void> analyse_widths();
   Result<void> compile_block_database();
-  Result<hs_database*> compile_database(unsigned mode) const;
+  enum class RuleSet { anywhere, path_limited, all };
+  Result<hs_database*> compile_database(unsigned mode, RuleSet set) const;
   std::string cache_key(bool stream = false) const;
   std::optional<std::filesystem::path> cache_file(bool stream) const;
   bool load_cache(const std::filesystem::path& file, bool stream_mode = false);
@@ -114,7 +126,9 @@ class RuleDatabase {
   std::vector<std::vector<std::uint32_t>> rule_keywords_;
   std::vector<Widths> widths_;
   std::unique_ptr<ConfirmCode[]> confirm_codes_;
+  std::vector<std::uint32_t> path_rules_;
   hs_database* block_database_ = nullptr;
+  hs_database* path_database_ = nullptr;
   hs_database* stream_database_ = nullptr;  // set once, under stream_once_
   mutable std::once_flag stream_once_;
   mutable std::optional<Error> stream_error_;

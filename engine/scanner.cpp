@@ -10,6 +10,8 @@
 
 #include "engine/candidate_filter.h"
 #include "engine/entropy.h"
+#include "engine/rule_paths.h"
+#include "engine/text.h"
 
 namespace leakhound {
 namespace {
@@ -20,9 +22,9 @@ constexpr std::size_t kJitStackMax = 1024 * 1024;
 }  // namespace
 
 Scanner::Scanner(const RuleDatabase& database) : database_(database) {
-  if (database.block_database() &&
-      hs_alloc_scratch(database.block_database(), &scratch_) != HS_SUCCESS) {
-    throw std::bad_alloc();
+  // One scratch serves both databases (Vectorscan grows it to fit each).
+  for (const hs_database* compiled : {database.block_database(), database.path_database()}) {
+    if (compiled && hs_alloc_scratch(compiled, &scratch_) != HS_SUCCESS) throw std::bad_alloc();
   }
   // Room for every capture group a rule may name (secret_group <= 99).
   match_data_ = pcre2_match_data_create(100, nullptr);
@@ -31,7 +33,8 @@ Scanner::Scanner(const RuleDatabase& database) : database_(database) {
   if (!match_data_ || !match_context_ || !jit_stack_) throw std::bad_alloc();
   pcre2_set_match_limit(match_context_, kMatchLimit);
   pcre2_jit_stack_assign(match_context_, nullptr, jit_stack_);
-  keyword_seen_.assign(database.keyword_count(), false);
+  keyword_state_.assign(database.keyword_count(), 0);
+  path_rule_applies_.assign(database.rules().size(), false);
 }
 
 Scanner::~Scanner() {
@@ -45,11 +48,10 @@ int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long 
                     unsigned int /*flags*/, void* context) {
   auto* self = static_cast<Scanner*>(context);
   const std::size_t rule_count = self->database_.rules().size();
-  if (id < rule_count) {
-    self->hits_.push_back({id, static_cast<std::uint32_t>(to)});
-  } else {
-    self->keyword_seen_[id - rule_count] = true;
-  }
+  if (id >= rule_count) return 0;
+  // The path database holds only path-limited rules; those that do not apply are not kept.
+  if (!self->path_rule_applies_[id] && !self->database_.rules()[id].paths.empty()) return 0;
+  self->hits_.push_back({id, static_cast<std::uint32_t>(to)});
   return 0;
 }
 
@@ -66,16 +68,35 @@ std::vector<std::uint32_t> Scanner::take_unconfirmed_rules() {
 }
 
 Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
+  return scan_rules(data, nullptr, out);
+}
+
+Result<void> Scanner::scan_at_path(std::string_view data, std::string_view path,
+                                   std::vector<Match>& out) {
+  return scan_rules(data, &path, out);
+}
+
+Result<void> Scanner::scan_rules(std::string_view data, const std::string_view* path,
+                                 std::vector<Match>& out) {
   if (!scratch_ || data.empty()) return {};
   if (data.size() > std::numeric_limits<std::uint32_t>::max()) {
     return make_error("internal error: a buffer of 4 GiB or more reached the scanner unchunked");
   }
   hits_.clear();
-  std::fill(keyword_seen_.begin(), keyword_seen_.end(), false);
-  hs_error_t status = hs_scan(database_.block_database(), data.data(),
-                              static_cast<unsigned int>(data.size()), 0, scratch_, on_hit, this);
-  if (status != HS_SUCCESS) {
-    return make_error("Vectorscan scan failed with status " + std::to_string(status));
+  std::fill(keyword_state_.begin(), keyword_state_.end(), std::uint8_t{0});
+  bool run_path_database = false;
+  for (const std::uint32_t rule : database_.path_rules()) {
+    const bool applies = !path || rule_applies_to_path(database_.rules()[rule], *path);
+    path_rule_applies_[rule] = applies;
+    run_path_database = run_path_database || applies;
+  }
+  for (const hs_database* compiled : {database_.block_database(), database_.path_database()}) {
+    if (!compiled || (compiled == database_.path_database() && !run_path_database)) continue;
+    hs_error_t status = hs_scan(compiled, data.data(), static_cast<unsigned int>(data.size()), 0,
+                                scratch_, on_hit, this);
+    if (status != HS_SUCCESS) {
+      return make_error("Vectorscan scan failed with status " + std::to_string(status));
+    }
   }
   stats_.hits += hits_.size();
   if (hits_.empty()) return {};
@@ -86,12 +107,8 @@ Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
   for (auto group = hits_.begin(); group != hits_.end();) {
     auto group_end =
         std::find_if(group, hits_.end(), [&](const Hit& hit) { return hit.rule != group->rule; });
-    auto keywords = database_.rule_keywords(group->rule);
-    bool keyword_present =
-        keywords.empty() || std::any_of(keywords.begin(), keywords.end(),
-                                        [&](std::uint32_t k) { return keyword_seen_[k]; });
     std::uint64_t covered_until = 0;
-    if (keyword_present) {
+    if (keyword_present(data, group->rule, group->end)) {
       confirm_rule(data, group->rule, &*group, &*group + (group_end - group), covered_until, false,
                    out);
     }
@@ -102,6 +119,35 @@ Result<void> Scanner::scan(std::string_view data, std::vector<Match>& out) {
               return a.start != b.start ? a.start < b.start : a.rule < b.rule;
             });
   return {};
+}
+
+bool Scanner::keyword_present(std::string_view data, std::uint32_t rule,
+                              std::uint32_t first_hit_end) {
+  const auto keywords = database_.rule_keywords(rule);
+  if (keywords.empty()) return true;
+  // Anywhere in the buffer counts, as it did when keywords were Vectorscan literals; a keyword
+  // is most often part of the match, so the bytes around the first hit are searched first.
+  const std::size_t window_end = std::min<std::size_t>(data.size(), first_hit_end + 64);
+  const std::uint64_t reach = database_.max_width(rule) + 64;
+  const std::size_t window_start =
+      first_hit_end > reach ? static_cast<std::size_t>(first_hit_end - reach) : 0;
+  const std::string_view window = data.substr(window_start, window_end - window_start);
+  for (const std::uint32_t k : keywords) {
+    if (keyword_state_[k] == 1) return true;
+  }
+  for (const std::uint32_t k : keywords) {
+    if (keyword_state_[k] == 0 && contains_caseless(window, database_.keyword(k))) {
+      keyword_state_[k] = 1;
+      return true;
+    }
+  }
+  for (const std::uint32_t k : keywords) {
+    if (keyword_state_[k] != 0) continue;
+    const bool present = contains_caseless(data, database_.keyword(k));
+    keyword_state_[k] = present ? 1 : 2;
+    if (present) return true;
+  }
+  return false;
 }
 
 const Scanner::Hit* Scanner::confirm_rule(std::string_view data, std::uint32_t rule,

@@ -1,11 +1,15 @@
 // Scanner: finds rule matches in a buffer. One per thread (it owns Vectorscan scratch space and
 // PCRE2 match data); it borrows an immutable RuleDatabase that all scanners share.
 //
-// Stage 1 runs the Vectorscan block database once over the buffer, collecting (rule, end) hits
-// and which keywords occur. Stage 2 confirms each rule's hits with its PCRE2 code: a search that
-// starts at most max_width bytes before the hit's end and may not start after it (PCRE2's offset
-// limit), so confirm work stays bounded whatever the buffer size. Hits covered by a confirmed
-// match are skipped, so overlapping hits of one rule collapse to the longest (leftmost) match.
+// Stage 1 runs the Vectorscan block database once over the buffer, collecting (rule, end) hits;
+// a rule with keywords is confirmed only when one of them occurs in the buffer (caselessly),
+// looked for only when the rule hits, near the first hit first, and remembered for the buffer.
+// Stage 2 confirms each rule's hits with its PCRE2 code: a search that starts at most max_width
+// bytes before the hit's end and may not start after it (PCRE2's offset limit), so confirm work
+// stays bounded whatever the buffer size. Hits covered by a confirmed match are skipped, so
+// overlapping hits of one rule collapse to the longest (leftmost) match. Rules limited by `paths`
+// are in a second database (RuleDatabase::path_database), run only when the input's path calls for
+// them.
 #pragma once
 
 #include <cstdint>
@@ -67,7 +71,12 @@ class Scanner {
 
   // Appends the confirmed matches in `data` to `out`, ordered by start offset, then rule.
   // `data` must be shorter than 4 GiB (Vectorscan's limit); sources chunk larger inputs.
+  // Every rule runs, those limited by `paths` too, as on a rule's examples (content alone).
   Result<void> scan(std::string_view data, std::vector<Match>& out);
+  // The same for the content of the input at `path`: a rule limited by `paths` runs only when
+  // `path` matches one of them (engine/rule_paths.h), so it neither finds nor hides anything
+  // elsewhere; an empty path (decoded bytes, an input without a name) matches none.
+  Result<void> scan_at_path(std::string_view data, std::string_view path, std::vector<Match>& out);
 
   const ScannerStats& stats() const { return stats_; }
   const RuleDatabase& database() const { return database_; }
@@ -90,6 +99,10 @@ class Scanner {
                           std::vector<Match>& out);
 
  private:
+  // `path` nullptr: every path-limited rule runs; else those that apply to *path.
+  Result<void> scan_rules(std::string_view data, const std::string_view* path,
+                          std::vector<Match>& out);
+  bool keyword_present(std::string_view data, std::uint32_t rule, std::uint32_t first_hit_end);
   static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
                     unsigned int flags, void* context);
 
@@ -99,7 +112,9 @@ class Scanner {
   pcre2_real_match_context_8* match_context_ = nullptr;
   pcre2_real_jit_stack_8* jit_stack_ = nullptr;
   std::vector<Hit> hits_;
-  std::vector<bool> keyword_seen_;
+  // Per keyword, for the buffer being scanned: 0 not looked for yet, 1 present, 2 absent.
+  std::vector<std::uint8_t> keyword_state_;
+  std::vector<bool> path_rule_applies_;  // per rule, for the scan in progress
   std::vector<std::uint32_t> unconfirmed_rules_;
   ScannerStats stats_;
 };

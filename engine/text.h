@@ -53,4 +53,10 @@ inline std::string_view trim_blanks(std::string_view text) {
   return text;
 }
 
+// True when `text` holds `needle` with ASCII letters compared caselessly (bytes above 0x7F
+// exactly), as a Vectorscan caseless literal matches; `needle` must be lowercase. Rules'
+// keywords are checked this way, only for rules that hit: two bytes per position compared 16
+// positions at a time, the rest only where those two match.
+bool contains_caseless(std::string_view text, std::string_view needle);
+
 }  // namespace leakhound

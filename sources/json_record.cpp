@@ -76,7 +76,7 @@ struct Walk {
 
   void string(std::string_view text, const std::string& path) {
     matches.clear();
-    if (!scanner.scan(text, matches)) return;
+    if (!scanner.scan_at_path(text, base.path, matches)) return;
     const std::size_t first = out.size();
     if (!matches.empty())
       locate_findings(text, matches, scanner.database().rules(), 0, 0, base, out);

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "engine/overlaps.h"
 #include "engine/scanner.h"
 #include "tests/engine/test_rules.h"
+#include "tests/support.h"
 
 using namespace leakhound;
 using leakhound::test::make_rule;
@@ -75,6 +77,24 @@ TEST_CASE("keywords gate a rule on the whole buffer", "[scanner]") {
   CHECK(scan(*database, "value " + hex + "\n# MYSERVICE").size() == 1);  // anywhere in the buffer
 }
 
+TEST_CASE("a rule's keyword far from its hits still counts, and is looked for once", "[scanner]") {
+  // Keywords are looked for only when a rule hits, near the hit first: one far before or after
+  // every hit, or in a buffer where two rules share it, must still count as it did when they
+  // were literals of the Vectorscan database.
+  Rule first = make_rule("hex-a", "\\bA[0-9a-f]{32}\\b");
+  Rule second = make_rule("hex-b", "\\bB[0-9a-f]{32}\\b");
+  first.keywords = {"other", "MyService"};
+  second.keywords = {"myservice"};
+  auto database = test::build_database({first, second});
+  const std::string hex = "3f9a1c7e52b04d8e96a1f0c3b7e28d45";
+  const std::string filler(100'000, '.');
+  const std::string hits = "A" + hex + " B" + hex + "\n";
+  CHECK(scan(*database, filler + hits + filler).empty());
+  CHECK(scan(*database, "MYSERVICE" + filler + hits + filler).size() == 2);
+  CHECK(scan(*database, filler + hits + filler + "mySERVICE").size() == 2);
+  CHECK(scan(*database, hits + "OTHER").size() == 1);  // hex-a's other keyword only
+}
+
 TEST_CASE("min_entropy drops low-information secrets", "[scanner]") {
   Rule rule = make_rule("pw", "password=([^\\s]{8,64})", 1);
   rule.min_entropy = 3.0;
@@ -106,4 +126,81 @@ TEST_CASE("a multi-line match is confirmed", "[scanner]") {
   auto matches = scan(*database, text);
   REQUIRE(matches.size() == 1);
   CHECK(text.substr(matches[0].start, 21) == "-----BEGIN BLOCK-----");
+}
+
+namespace {
+
+std::vector<std::string> rules_found(const RuleDatabase& database, std::string_view text,
+                                     const std::string_view* path) {
+  Scanner scanner(database);
+  std::vector<Match> matches;
+  REQUIRE((path ? scanner.scan_at_path(text, *path, matches) : scanner.scan(text, matches)).ok());
+  drop_generic_overlaps(database.rules(), matches);
+  std::vector<std::string> ids;
+  for (const Match& match : matches)
+    ids.push_back(database.rules()[match.rule].id);
+  return ids;
+}
+
+Rule path_rule() {
+  // A user:value line, as a .htpasswd entry is: nothing in it but the file's name says so.
+  Rule rule = make_rule("demo-file", "^[a-z]{4,12}:([A-Za-z0-9]{16,40})$", 1);
+  rule.paths = {".demo", "conf/*.demo"};
+  return rule;
+}
+
+}  // namespace
+
+TEST_CASE("rules limited by paths run in their own database, only where a path matches",
+          "[scanner][paths]") {
+  test::TempDir cache;
+  std::vector<Rule> rules = {make_rule("anywhere", "tok_[a-z]{8}"), path_rule()};
+  test::FakeSecrets fake(7);
+  const std::string text = "tok_abcdefgh\nlogin:" + fake.random_string(22, test::kBase62) + "\n";
+  for (const bool from_cache : {false, true}) {
+    auto built = RuleDatabase::build(rules, DatabaseOptions{cache.path()});
+    REQUIRE(built.ok());
+    const RuleDatabase& database = *built.value();
+    CHECK(database.loaded_from_cache() == from_cache);
+    REQUIRE(database.path_database() != nullptr);
+    REQUIRE(database.path_rules().size() == 1);
+    CHECK(database.path_rules()[0] == 1);
+    using Ids = std::vector<std::string>;
+    const Ids both = {"anywhere", "demo-file"};
+    CHECK(rules_found(database, text, nullptr) == both);  // content alone: every rule
+    for (std::string_view path : {"home/.demo", "app/conf/local.demo"})
+      CHECK(rules_found(database, text, &path) == both);
+    for (std::string_view path : {"notes.txt", "home/.demo.bak", ""})
+      CHECK(rules_found(database, text, &path) == Ids{"anywhere"});
+  }
+}
+
+TEST_CASE("a rule set of path-limited rules only scans at their paths", "[scanner][paths]") {
+  auto database = test::build_database({path_rule()});
+  CHECK(database->block_database() == nullptr);
+  test::FakeSecrets fake(11);
+  const std::string text = "login:" + fake.random_string(22, test::kBase62) + "\n";
+  const std::string_view inside = "x/.demo";
+  const std::string_view outside = "x/demo.txt";
+  CHECK(rules_found(*database, text, &inside) == std::vector<std::string>{"demo-file"});
+  CHECK(rules_found(*database, text, &outside).empty());
+}
+
+TEST_CASE("regression: a path-limited rule's match outside its paths hid a generic finding",
+          "[scanner][paths][regression]") {
+  // Both rules find the same value; the path rule's match used to be found everywhere and
+  // dropped only later for its path, after it had already dropped the generic rule's match.
+  Rule generic = make_rule("generic-demo", "passcode:([A-Za-z0-9]{16,40})", 1);
+  generic.generic = true;
+  auto database = test::build_database({generic, path_rule()});
+  test::FakeSecrets fake(19);
+  const std::string text =
+      "pass"
+      "code:" +
+      fake.random_string(24, test::kBase62) + "\n";
+  const std::string_view outside = "notes.txt";
+  const std::string_view inside = "etc/.demo";
+  CHECK(rules_found(*database, text, &outside) == std::vector<std::string>{"generic-demo"});
+  // Where the path rule applies it names the credential, and the generic match gives way.
+  CHECK(rules_found(*database, text, &inside) == std::vector<std::string>{"demo-file"});
 }
