@@ -53,7 +53,10 @@ std::vector<Rule> HoneytokenWatch::literal_rules(const RuleDatabase& database) c
     if (!entry.value) continue;
     matches.clear();
     bool found = false;
-    if (scanner.scan(*entry.value, matches)) {
+    // Only rules that run on every input count: one limited by `paths` (rails-master-key's 32
+    // hex digits) would leave the decoy unseen in every other file. An empty path runs no such
+    // rule.
+    if (scanner.scan_at_path(*entry.value, "", matches)) {
       for (const Match& match : matches) {
         found = found || (match.secret_start == 0 && match.secret_end == entry.value->size());
       }

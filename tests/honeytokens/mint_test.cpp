@@ -6,11 +6,13 @@
 #include <memory>
 #include <string>
 
+#include "engine/hashing.h"
 #include "engine/rule_database.h"
 #include "engine/rule_loader.h"
 #include "engine/scanner.h"
 #include "honeytokens/aws_account.h"
 #include "honeytokens/mint.h"
+#include "honeytokens/watch.h"
 #include "tests/support.h"
 
 using namespace leakhound;
@@ -129,4 +131,27 @@ TEST_CASE("honeytokens: an AWS decoy decodes to the chosen account", "[honeytoke
 
   options.aws_account = kMaxAwsAccountId + 1;
   CHECK_FALSE(mint_honeytoken(HoneytokenKind::aws, options));
+}
+
+TEST_CASE("regression: a decoy that only a path-limited rule matches got no literal rule",
+          "[honeytokens][regression]") {
+  // 32 hex digits: rails-master-key's shape, but that rule runs only on config/master.key, so
+  // without a literal rule the decoy would go unseen in every other file.
+  test::FakeSecrets fake(5);
+  const std::string value = fake.random_string(32, "0123456789abcdef");
+  const std::string text =
+      "[[honeytokens]]\nid = \"rails-shaped-decoy\"\nkind = \"generic\"\n"
+      "label = \"hex decoy\"\nplanted_at = \"wiki\"\n"
+      "created = 2026-12-03\nsha256 = \"" +
+      to_hex(sha256(value)) + "\"\nvalue = \"" + value + "\"\n";
+  std::vector<std::string> problems;
+  HoneytokenRegistry registry = HoneytokenRegistry::parse(
+      text, "test",
+      [&](const std::string&, const std::string& reason) { problems.push_back(reason); });
+  CHECK(problems == std::vector<std::string>{});
+  REQUIRE(registry.entries().size() == 1);
+  HoneytokenWatch watch(std::move(registry), {}, "");
+  const std::vector<Rule> literals = watch.literal_rules(test::builtin_database());
+  REQUIRE(literals.size() == 1);
+  CHECK(literals[0].id.starts_with("honeytoken-"));
 }
