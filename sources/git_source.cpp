@@ -279,6 +279,7 @@ class GitSource::Impl {
 
   Result<void> start_full();
   Result<void> start_changes();
+  void walk_damaged_range(const git_oid& end, const std::optional<git_oid>& hide);
   bool advance_full();
   void process_tree();
   void enqueue_extras();
@@ -816,6 +817,7 @@ Result<void> GitSource::Impl::start_changes() {
   ObjectPtr end(to_commit);
   git_revwalk_push(raw_walk, git_object_id(to_commit));
   git_object* from_commit = nullptr;
+  std::optional<git_oid> hidden;
   if (git_object_peel(&from_commit, from.get(), GIT_OBJECT_COMMIT) == 0) {
     ObjectPtr start(from_commit);
     git_oid hide = *git_object_id(from_commit);
@@ -823,16 +825,83 @@ Result<void> GitSource::Impl::start_changes() {
       git_merge_base(&hide, walker.get(), git_object_id(from_commit), git_object_id(to_commit));
     }
     git_revwalk_hide(raw_walk, &hide);
+    hidden = hide;
   }
   git_oid oid;
   int status = 0;
   while ((status = git_revwalk_next(&oid, raw_walk)) == 0)
     change_commits.push_back(oid);
   if (status != GIT_ITEROVER) {
-    queue.push_back(
-        failure("range " + options.revision, "cannot walk all of its commits: " + git_message()));
+    // libgit2 stops at the first commit it cannot read; walk again on our own, so that every
+    // readable commit of the range is still scanned and each unreadable one is named.
+    const std::string reason = git_message();
+    const std::size_t problems = queue.size();
+    change_commits.clear();
+    walk_damaged_range(*git_object_id(to_commit), hidden);
+    if (queue.size() == problems) {  // nothing unreadable on our walk: still say what failed
+      queue.push_back(
+          failure("range " + options.revision, "cannot walk all of its commits: " + reason));
+    }
   }
   return {};
+}
+
+// The commits of a range whose history is damaged: those reachable from `end` and not from
+// `hide`, parents before children (as the revwalk would give them). A commit that cannot be
+// read fails on its own, naming who refers to it, and the walk goes on past it where it can.
+void GitSource::Impl::walk_damaged_range(const git_oid& end, const std::optional<git_oid>& hide) {
+  auto parents_of = [&](const git_oid& oid, const std::string& referrer, bool report,
+                        std::vector<git_oid>& parents) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, walker.get(), &oid) != 0) {
+      if (report) {
+        queue.push_back(failure("commit " + hex(oid) + " (" + referrer + ")",
+                                "cannot read commit: " + git_message()));
+      }
+      return false;
+    }
+    CommitPtr commit(raw);
+    for (unsigned i = 0, n = git_commit_parentcount(raw); i < n; ++i)
+      parents.push_back(*git_commit_parent_id(raw, i));
+    return true;
+  };
+  OidSet hidden;
+  if (hide) {
+    std::vector<git_oid> stack{*hide};
+    while (!stack.empty()) {
+      const git_oid oid = stack.back();
+      stack.pop_back();
+      if (!hidden.insert(oid).second) continue;
+      std::vector<git_oid> parents;
+      parents_of(oid, "", false, parents);  // below unreadable start commits, nothing is hidden
+      stack.insert(stack.end(), parents.begin(), parents.end());
+    }
+  }
+  // Depth-first from the end; a commit is emitted once all its parents in the range are.
+  struct Frame {
+    git_oid oid;
+    std::vector<git_oid> parents;
+    std::size_t next = 0;
+  };
+  OidSet visited;
+  std::vector<Frame> stack;
+  auto enter = [&](const git_oid& oid, const std::string& referrer) {
+    if (hidden.contains(oid) || !visited.insert(oid).second) return;
+    Frame frame{oid, {}, 0};
+    if (!parents_of(oid, referrer, true, frame.parents)) return;
+    stack.push_back(std::move(frame));
+  };
+  enter(end, "end of range " + options.revision);
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next < top.parents.size()) {
+      const git_oid parent = top.parents[top.next++];
+      enter(parent, "parent of " + hex(top.oid).substr(0, 12));
+      continue;
+    }
+    change_commits.push_back(top.oid);
+    stack.pop_back();
+  }
 }
 
 void GitSource::Impl::enqueue_diff(git_commit* commit, git_tree* new_tree,

@@ -221,6 +221,9 @@ TEST_CASE("regression: bytes flipped inside a pack skip that object and scan the
                               history.commits[0] + ".." + history.commits[4]});
   INFO(range.err);
   CHECK(range.exit_code == 2);
+  CHECK_THAT(range.err, Catch::Contains("commit " + history.commits[2]));
+  // The commits after the damage are still scanned (the walk used to stop at it: nothing was).
+  CHECK(paths_found(json_of(range)).contains("f5.txt"));
 }
 
 TEST_CASE("regression: each edited version of a file re-reported the same secret",
