@@ -12,7 +12,6 @@
 
 #include "engine/decoder.h"
 #include "engine/overlaps.h"
-#include "engine/rule_paths.h"
 #include "engine/scanner.h"
 
 namespace leakhound {
@@ -93,7 +92,6 @@ void scan_item(Scanner& scanner, ScannedItem& item, unsigned max_decode_depth) {
     std::stable_sort(item.findings.begin(), item.findings.end(),
                      [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
   }
-  drop_findings_outside_rule_paths(item.findings, 0, blob.provenance.path);
   // Before the refiner, which may drop findings whose secrets other snippets still show.
   mask_other_secrets(item.findings, neighbours);
   if (blob.refiner) blob.refiner->refine(scanner, item.findings);

@@ -23,7 +23,8 @@ bool path_matches_rule_glob(std::string_view glob, std::string_view path);
 // True when the rule has no `paths` or `path` matches one of them.
 bool rule_applies_to_path(const Rule& rule, std::string_view path);
 
-// Removes findings[first..] of rules whose `paths` do not match `path`.
+// Removes findings[first..] of rules whose `paths` do not match `path`: for the stream scanner,
+// whose one streaming database holds every rule (block scans use Scanner::scan_at_path).
 void drop_findings_outside_rule_paths(std::vector<Finding>& findings, std::size_t first,
                                       std::string_view path);
 

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "engine/decoder.h"
-#include "engine/rule_paths.h"
 
 namespace leakhound {
 
@@ -91,7 +90,6 @@ struct Walk {
       (void)scan_decoded(scanner, text, decode, base, found);
       std::move(found.begin(), found.end(), std::back_inserter(out));
     }
-    drop_findings_outside_rule_paths(out, first, base.path);
     mask_other_secrets(std::span<Finding>(out).subspan(first));
     // The value's place, added only to what was found (most values hold nothing), after the
     // stream's own fields and before the decoder's.
